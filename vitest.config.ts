@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config'
+
+// Three projects: pure domain code, the integration suite on PGlite (default, no services),
+// and the same integration suite on a real PostGIS when DATABASE_URL is set.
+const integrationProject = process.env.DATABASE_URL ? 'postgis' : 'pglite'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        test: {
+          name: integrationProject,
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // PGlite is single-threaded wasm; two workers on a 2-core machine is the useful maximum.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+})
