@@ -1,0 +1,51 @@
+import path from 'node:path'
+
+/** Typed settings read from the environment once at boot (README "Settings"). */
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  pgliteDir: string
+  demo: boolean
+  bootstrapToken: string | undefined
+  bodyLimitBytes: number
+  uploadLimitBytes: number
+  logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`)
+  return value
+}
+
+function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`)
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const bootstrapToken = env.LANDPATROL_BOOTSTRAP_TOKEN || undefined
+  if (bootstrapToken !== undefined && bootstrapToken.length < 16) {
+    throw new ConfigError('LANDPATROL_BOOTSTRAP_TOKEN must be at least 16 characters')
+  }
+  return {
+    port: readInt(env, 'PORT', 3000),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgliteDir: path.resolve(env.PGLITE_DIR || 'data/pgdata'),
+    demo: readBool(env, 'LANDPATROL_DEMO', true),
+    bootstrapToken,
+    bodyLimitBytes: readInt(env, 'LANDPATROL_BODY_LIMIT', 32 * 1024 * 1024),
+    uploadLimitBytes: readInt(env, 'LANDPATROL_UPLOAD_LIMIT', 64 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL || 'info',
+  }
+}
