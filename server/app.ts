@@ -10,9 +10,11 @@ import validationPlugin from './plugins/validation.js'
 import divisionRoutes from './routes/divisions/index.js'
 import healthRoutes from './routes/health/index.js'
 import peopleRoutes from './routes/people/index.js'
+import planRoutes from './routes/plans/index.js'
 import sessionRoutes from './routes/session/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import unitRoutes from './routes/units/index.js'
+import zoneRoutes from './routes/zones/index.js'
 
 export interface AppOptions {
   db: Db
@@ -48,6 +50,8 @@ export async function buildApp(opts: AppOptions) {
       await api.register(unitRoutes)
       await api.register(peopleRoutes)
       await api.register(tokenRoutes)
+      await api.register(planRoutes)
+      await api.register(zoneRoutes)
     },
     { prefix: API_PREFIX },
   )

@@ -42,7 +42,7 @@ async function auth(app: FastifyInstance) {
   app.decorateRequest('db', null as unknown as ScopedDb)
 
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(API_PREFIX)) return
+    if (!route.url.startsWith(API_PREFIX) && !route.url.startsWith('/ogc')) return
     const access = route.config?.access
     if (!access) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule`)
   })
