@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { distance } from '@turf/turf'
 import * as gcoordModule from 'gcoord'
-import type { Point, Polygon, Position } from 'geojson'
+import type { MultiPolygon, Point, Polygon, Position } from 'geojson'
 import proj4 from 'proj4'
 import { describe, expect, it } from 'vitest'
 
@@ -15,6 +15,8 @@ import {
   ZONE_PREFIX_MISMATCH,
 } from '../../server/domain/geo/crs-reasons.js'
 import { findEpsgCrs } from '../../server/domain/geo/epsg-crs.js'
+import { listPositions } from '../../server/domain/geo/map-positions.js'
+import { readShapefileParts } from '../../server/domain/geo/read-shapefile-zip.js'
 import { toWgs84Geometry } from '../../server/domain/geo/to-wgs84-geometry.js'
 import { sharedFile } from '../support/paths.js'
 
@@ -49,7 +51,11 @@ function gaussKrugerInverse(easting: number, northing: number, lon0: number, fal
   const n = f / (2 - f)
   const A = (a / (1 + n)) * (1 + n ** 2 / 4 + n ** 4 / 64)
   const beta = [n / 2 - (2 * n ** 2) / 3 + (37 * n ** 3) / 96, n ** 2 / 48 + n ** 3 / 15, (17 * n ** 3) / 480]
-  const delta = [2 * n - (2 * n ** 2) / 3 - 2 * n ** 3, (7 * n ** 2) / 3 - (8 * n ** 3) / 5, (56 * n ** 3) / 15]
+  const delta = [
+    2 * n - (2 * n ** 2) / 3 - 2 * n ** 3,
+    (7 * n ** 2) / 3 - (8 * n ** 3) / 5,
+    (56 * n ** 3) / 15,
+  ]
   const xi = northing / A
   const eta = (easting - falseEasting) / A
   let xiP = xi
@@ -122,7 +128,9 @@ describe('resolveCrs', () => {
   })
 
   it('reads both legacy GeoJSON crs member forms', () => {
-    const named = resolveCrs({ geojsonCrsMember: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::32649' } } })
+    const named = resolveCrs({
+      geojsonCrsMember: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::32649' } },
+    })
     expect(named).toMatchObject({ ok: true, source: 'geojson-crs-member', crs: { code: 'EPSG:32649' } })
     const bare = resolveCrs({ geojsonCrsMember: { type: 'name', properties: { name: 'EPSG:32649' } } })
     expect(bare).toMatchObject({ ok: true, crs: { code: 'EPSG:32649' } })
@@ -138,27 +146,39 @@ describe('resolveCrs', () => {
 
   it('lets the parameter win over the file and says what the file claimed', () => {
     // The common Chinese case: a .prj saying WGS84 over GCJ-02 coordinates from a web map.
-    const result = resolveCrs({ param: 'GCJ-02', prjText: readFileSync(sharedFile('import', 'olinda1.prj'), 'utf8') })
+    const result = resolveCrs({
+      param: 'GCJ-02',
+      prjText: readFileSync(sharedFile('import', 'olinda1.prj'), 'utf8'),
+    })
     expect(result.ok && result.crs.kind).toBe('gcj02')
     expect(result.ok && result.warnings.join(' ')).toMatch(/file says .*crs parameter GCJ-02/)
   })
 
   it('resolves olinda1.prj (GRS80, no EPSG code) through its WKT and reports the datum', () => {
     const result = resolveCrs({ prjText: readFileSync(sharedFile('import', 'olinda1.prj'), 'utf8') })
-    expect(result).toMatchObject({ ok: true, source: 'prj', crs: { kind: 'proj4', code: null, datum: 'D_unknown', geographic: true } })
+    expect(result).toMatchObject({
+      ok: true,
+      source: 'prj',
+      crs: { kind: 'proj4', code: null, datum: 'D_unknown', geographic: true },
+    })
     expect(result.ok && result.warnings.join(' ')).toMatch(/D_unknown.*GRS80.*taken as coinciding with WGS84/)
   })
 
   it('gives nc.prj (ESRI NAD27 without TOWGS84) the EPSG:1173 shift proj4 would otherwise skip', () => {
     const result = resolveCrs({ prjText: readFileSync(sharedFile('import', 'nc.prj'), 'utf8') })
     expect(result).toMatchObject({ ok: true, crs: { kind: 'proj4', datum: 'D_North_American_1927' } })
-    expect(result.ok && result.crs.kind === 'proj4' && result.crs.def).toContain('TOWGS84[-8,160,176,0,0,0,0]')
+    expect(result.ok && result.crs.kind === 'proj4' && result.crs.def).toContain(
+      'TOWGS84[-8,160,176,0,0,0,0]',
+    )
     expect(result.ok && result.warnings.join(' ')).toMatch(/NAD27.*10 m/)
   })
 
   it('needs a crs for storms_xyzm_feature, which has no .prj', () => {
     // Its absent .prj is what readShapefileZip reports as prjText null.
-    expect(resolveCrs({ prjText: null, format: 'shapefile' })).toMatchObject({ ok: false, reason: CRS_REQUIRED })
+    expect(resolveCrs({ prjText: null, format: 'shapefile' })).toMatchObject({
+      ok: false,
+      reason: CRS_REQUIRED,
+    })
   })
 
   // .prj texts as ArcGIS and GDAL write them (PROJ 9.1 `projinfo -o WKT1_ESRI / WKT1_GDAL`).
@@ -183,6 +203,24 @@ describe('resolveCrs', () => {
     [ESRI_GK_CM_114, 'EPSG:4547'],
   ])('recognises an ArcGIS CGCS2000 Gauss–Krüger .prj by its parameters', (prjText, code) => {
     expect(resolveCrs({ prjText })).toMatchObject({ ok: true, crs: { code } })
+  })
+
+  it('uses the EPSG code a GDAL-written .prj carries', () => {
+    // projinfo EPSG:4547 -o WKT1_GDAL, abridged to the nodes that matter.
+    const prjText =
+      'PROJCS["CGCS2000 / 3-degree Gauss-Kruger CM 114E",GEOGCS["China Geodetic Coordinate System 2000",' +
+      'DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],' +
+      'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433],AUTHORITY["EPSG","4490"]],' +
+      'PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",114],' +
+      'PARAMETER["scale_factor",1],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],' +
+      'UNIT["metre",1],AUTHORITY["EPSG","4547"]]'
+    expect(resolveCrs({ prjText })).toMatchObject({ ok: true, crs: { code: 'EPSG:4547', datum: 'CGCS2000' } })
+  })
+
+  it('accepts Beijing 1954 only with a warning about its regional shift', () => {
+    const result = resolveCrs({ param: 'EPSG:4214' })
+    expect(result).toMatchObject({ ok: true, crs: { code: 'EPSG:4214' } })
+    expect(result.ok && result.warnings.join(' ')).toMatch(/no published nationwide transformation/)
   })
 
   it('refuses a Xi’an 1980 .prj with the reason, not a silent shift of ~100 m', () => {
@@ -219,36 +257,51 @@ describe('toWgs84Geometry', () => {
     // PROJ 9.1: echo "3435000 612345.678" | cs2cs -d 10 EPSG:4547 EPSG:4490 → 31.0309456111 115.1766831465
     expect(metresBetween(lonLat, [115.1766831465, 31.0309456111])).toBeLessThan(0.01)
     // and proj4 with a +proj string written here, not taken from the code under test
-    const independent = proj4('+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m', 'EPSG:4326', [
-      easting,
-      northing,
-    ])
+    const independent = proj4(
+      '+proj=tmerc +lat_0=0 +lon_0=114 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m',
+      'EPSG:4326',
+      [easting, northing],
+    )
     expect(metresBetween(lonLat, independent)).toBeLessThan(0.01)
   })
 
   it('lands a prefixed EPSG:4527 easting in zone 39', () => {
     const lonLat = convertPoint([39_567_890.12, 4_400_000], resolved('EPSG:4527'))
-    expect(metresBetween(lonLat, gaussKrugerInverse(39_567_890.12, 4_400_000, 117, 39_500_000))).toBeLessThan(0.5)
+    expect(metresBetween(lonLat, gaussKrugerInverse(39_567_890.12, 4_400_000, 117, 39_500_000))).toBeLessThan(
+      0.5,
+    )
     // PROJ 9.1: cs2cs EPSG:4527 EPSG:4490 → 39.7313484425 117.7919240459
     expect(metresBetween(lonLat, [117.7919240459, 39.7313484425])).toBeLessThan(0.01)
   })
 
   it('reports a file in EPSG axis order (x = northing) instead of swapping it', () => {
-    const result = toWgs84Geometry<Point>({ type: 'Point', coordinates: [3_435_000, 612_345.678] }, resolved('EPSG:4547'))
+    const result = toWgs84Geometry<Point>(
+      { type: 'Point', coordinates: [3_435_000, 612_345.678] },
+      resolved('EPSG:4547'),
+    )
     expect(result).toMatchObject({ ok: false, reason: AXIS_ORDER_SWAPPED })
   })
 
   it('reports eastings whose zone prefix does not fit the chosen system, naming the right one', () => {
-    const noPrefix = toWgs84Geometry<Point>({ type: 'Point', coordinates: [567_890, 4_400_000] }, resolved('EPSG:4527'))
+    const noPrefix = toWgs84Geometry<Point>(
+      { type: 'Point', coordinates: [567_890, 4_400_000] },
+      resolved('EPSG:4527'),
+    )
     expect(noPrefix).toMatchObject({ ok: false, reason: ZONE_PREFIX_MISMATCH })
     expect(!noPrefix.ok && noPrefix.message).toContain('EPSG:4548')
-    const withPrefix = toWgs84Geometry<Point>({ type: 'Point', coordinates: [38_567_890, 4_400_000] }, resolved('EPSG:4547'))
+    const withPrefix = toWgs84Geometry<Point>(
+      { type: 'Point', coordinates: [38_567_890, 4_400_000] },
+      resolved('EPSG:4547'),
+    )
     expect(withPrefix).toMatchObject({ ok: false, reason: ZONE_PREFIX_MISMATCH })
     expect(!withPrefix.ok && withPrefix.message).toContain('EPSG:4526')
   })
 
   it('reports degrees sent with a projected crs', () => {
-    const result = toWgs84Geometry<Point>({ type: 'Point', coordinates: [114.3, 30.5] }, resolved('EPSG:4547'))
+    const result = toWgs84Geometry<Point>(
+      { type: 'Point', coordinates: [114.3, 30.5] },
+      resolved('EPSG:4547'),
+    )
     expect(result).toMatchObject({ ok: false, reason: OUTSIDE_CRS_AREA })
   })
 
@@ -284,10 +337,36 @@ describe('NAD27 → WGS84 without grids (EPSG:1173, +towgs84=-8,160,176)', () =>
   // are the truth the three-parameter shift is measured against.
   const dms = (d: number, m: number, s: number): number => d + m / 60 + s / 3600
   const NADCON: [label: string, nad27: Position, nad83: Position][] = [
-    ['Virginia, 80 km north of nc.shp', [-dms(79, 58, 0), dms(36, 58, 0)], [-dms(79, 57, 59.128), dms(36, 58, 0.501)]],
+    [
+      'Virginia, 80 km north of nc.shp',
+      [-dms(79, 58, 0), dms(36, 58, 0)],
+      [-dms(79, 57, 59.128), dms(36, 58, 0.501)],
+    ],
     ['Utah', [-dms(111, 0, 0), dms(39, 0, 0)], [-dms(111, 0, 2.604), dms(38, 59, 59.912)]],
     ['Idaho', [-dms(111, 0, 0), dms(44, 0, 0)], [-dms(111, 0, 2.788), dms(43, 59, 59.725)]],
   ]
+
+  it('moves the nc.shp vertices by 15–34 m, the size of the NAD27 → WGS84 shift in North Carolina', async () => {
+    const contents = await readShapefileParts({
+      shp: readFileSync(sharedFile('import', 'nc.shp')),
+      prj: readFileSync(sharedFile('import', 'nc.prj')),
+    })
+    const crs = resolveCrs({ prjText: contents.prjText })
+    if (!crs.ok) throw new Error(crs.message)
+    const shifts: number[] = []
+    for (const feature of contents.features) {
+      const geometry = feature.geometry as Polygon | MultiPolygon
+      const converted = toWgs84Geometry(geometry, crs.crs)
+      if (!converted.ok) throw new Error(converted.message)
+      const before = [...listPositions(geometry)]
+      ;[...listPositions(converted.geometry)].forEach((p, i) =>
+        shifts.push(metresBetween(before[i] ?? [], p)),
+      )
+    }
+    // Measured: 2529 vertices, 14.5–33.8 m, mean 23.9 m (about +0.84" longitude, +0.34" latitude).
+    expect(Math.min(...shifts)).toBeGreaterThan(14)
+    expect(Math.max(...shifts)).toBeLessThan(34)
+  })
 
   it.each(NADCON)('stays within 10 m of NADCON in %s (measured: 7.8, 2.3, 2.8 m)', (_label, nad27, nad83) => {
     const crs = resolveCrs({ prjText: readFileSync(sharedFile('import', 'nc.prj'), 'utf8') })

@@ -27,7 +27,9 @@ describe('parseJsonStrict', () => {
   })
 
   it('says where geojsonhint’s bad-json.geojson breaks, by line and column', () => {
-    const result = parseJsonStrict(readFileSync(sharedFile('invalid', 'geojsonhint', 'bad', 'bad-json.geojson'), 'utf8'))
+    const result = parseJsonStrict(
+      readFileSync(sharedFile('invalid', 'geojsonhint', 'bad', 'bad-json.geojson'), 'utf8'),
+    )
     // Line 2 ends without a comma; the unexpected member name starts line 3, column 5.
     expect(result).toMatchObject({ ok: false, reason: NOT_JSON, line: 3, column: 5 })
     expect(!result.ok && result.message).toMatch(/Expected ',' or '}'/)
@@ -46,7 +48,9 @@ describe('parseJsonStrict', () => {
   })
 
   it('lists duplicate member names with their place; the last value wins, as everywhere', () => {
-    const result = parseJsonStrict(readFileSync(sharedFile('invalid', 'geojsonhint', 'bad', 'bad-duplicate-properties.geojson'), 'utf8'))
+    const result = parseJsonStrict(
+      readFileSync(sharedFile('invalid', 'geojsonhint', 'bad', 'bad-duplicate-properties.geojson'), 'utf8'),
+    )
     expect(result).toMatchObject({
       ok: true,
       value: { type: 'Feature', features: [] },
@@ -56,7 +60,15 @@ describe('parseJsonStrict', () => {
 
   it('finds duplicates at any depth, each with its JSON Pointer', () => {
     const result = parseJsonStrict('{"features":[{"properties":{"name":"a","name":"b"}}],"features":[]}')
-    expect(result.ok && result.duplicates.map((d) => d.path)).toEqual(['/features/0/properties/name', '/features'])
+    expect(result.ok && result.duplicates.map((d) => d.path)).toEqual([
+      '/features/0/properties/name',
+      '/features',
+    ])
+  })
+
+  it('counts array elements and skips escaped quotes on the way to a duplicate', () => {
+    const result = parseJsonStrict('[{"a":"x\\"}"},{"b":[{},{"c":1,"c":"\\\\"}],"k\\u0022":0}]')
+    expect(result.ok && result.duplicates).toEqual([{ path: '/1/b/1/c', key: 'c', line: 1, column: 31 }])
   })
 
   it('refuses nesting deep enough to exhaust the stack', () => {

@@ -28,9 +28,14 @@ function importFile(name: string): Buffer {
 }
 
 /** A zip as a planner makes it: the layer in a folder, plus macOS resource forks. */
-async function zipLayer(layer: string, extensions: string[], extra: Record<string, Uint8Array | string> = {}): Promise<Uint8Array> {
+async function zipLayer(
+  layer: string,
+  extensions: string[],
+  extra: Record<string, Uint8Array | string> = {},
+): Promise<Uint8Array> {
   const zip = new JSZip()
-  for (const extension of extensions) zip.file(`${layer}/${layer}.${extension}`, importFile(`${layer}.${extension}`))
+  for (const extension of extensions)
+    zip.file(`${layer}/${layer}.${extension}`, importFile(`${layer}.${extension}`))
   zip.file(`__MACOSX/${layer}/._${layer}.shp`, 'AppleDouble resource fork, not a shapefile')
   for (const [name, content] of Object.entries(extra)) zip.file(name, content)
   return zip.generateAsync({ type: 'uint8array' })
@@ -51,7 +56,13 @@ describe('readShapefileZip on the real files', () => {
     const result = await readShapefileZip(await zipLayer('nc', ['shp', 'shx', 'dbf', 'prj']))
     expect(result.errors).toEqual([])
     expect(result.warnings).toEqual([])
-    expect(result).toMatchObject({ shapeType: 'Polygon', shpName: 'nc/nc.shp', cpgText: null, encoding: 'utf-8', encodingSource: 'default' })
+    expect(result).toMatchObject({
+      shapeType: 'Polygon',
+      shpName: 'nc/nc.shp',
+      cpgText: null,
+      encoding: 'utf-8',
+      encodingSource: 'default',
+    })
     expect(result.prjText).toBe(importFile('nc.prj').toString('utf8'))
     expect(result.features).toHaveLength(100)
     expect(result.features[0]?.properties).toMatchObject({ NAME: 'Ashe', FIPS: '37009', BIR74: 1091 })
@@ -77,12 +88,16 @@ describe('readShapefileZip on the real files', () => {
     const result = await readShapefileZip(await zipLayer('olinda1', ['shp', 'shx', 'dbf', 'prj']))
     expect(result.errors).toEqual([])
     expect(result.features).toHaveLength(470)
-    expect(result.warnings).toMatchObject([{ reason: ENCODING_UNCERTAIN, index: null, path: 'olinda1/olinda1.shp' }])
+    expect(result.warnings).toMatchObject([
+      { reason: ENCODING_UNCERTAIN, index: null, path: 'olinda1/olinda1.shp' },
+    ])
     expect(result.warnings[0]?.message).toMatch(/pass encoding=GBK/i)
   })
 
   it('decodes olinda1’s Portuguese names with the encoding option', async () => {
-    const result = await readShapefileZip(await zipLayer('olinda1', ['shp', 'shx', 'dbf', 'prj']), { encoding: 'windows-1252' })
+    const result = await readShapefileZip(await zipLayer('olinda1', ['shp', 'shx', 'dbf', 'prj']), {
+      encoding: 'windows-1252',
+    })
     expect(result.warnings).toEqual([])
     expect(result.encodingSource).toBe('option')
     const names = new Set(result.features.map((f) => f.properties?.NM_BAIR))
@@ -94,8 +109,14 @@ describe('readShapefileZip on the real files', () => {
     const result = await readShapefileZip(await zipLayer('storms_xyzm_feature', ['shp', 'shx', 'dbf']))
     expect(result).toMatchObject({ shapeType: 'PolyLineM', prjText: null, errors: [] })
     expect(result.features).toHaveLength(71)
-    expect(resolveCrs({ prjText: result.prjText, format: 'shapefile' })).toMatchObject({ ok: false, reason: CRS_REQUIRED })
-    const validation = validateFeatureCollection({ type: 'FeatureCollection', features: result.features }, { crsParam: 'EPSG:4326' })
+    expect(resolveCrs({ prjText: result.prjText, format: 'shapefile' })).toMatchObject({
+      ok: false,
+      reason: CRS_REQUIRED,
+    })
+    const validation = validateFeatureCollection(
+      { type: 'FeatureCollection', features: result.features },
+      { crsParam: 'EPSG:4326' },
+    )
     expect(validation.features).toEqual([])
     expect(new Set(validation.errors.map((e) => e.reason))).toEqual(new Set([NOT_POLYGON]))
   })
@@ -115,7 +136,9 @@ describe('readShapefileZip refusals', () => {
   })
 
   it('refuses several Shapefiles in one zip rather than picking one', async () => {
-    const bytes = await zipLayer('nc', ['shp', 'shx', 'dbf', 'prj'], { 'olinda1.shp': importFile('olinda1.shp') })
+    const bytes = await zipLayer('nc', ['shp', 'shx', 'dbf', 'prj'], {
+      'olinda1.shp': importFile('olinda1.shp'),
+    })
     const result = await readShapefileZip(bytes)
     expect(result.errors).toMatchObject([{ reason: SEVERAL_SHAPEFILES }])
     expect(result.errors[0]?.message).toMatch(/nc\/nc\.shp.*olinda1\.shp/)
@@ -127,24 +150,43 @@ describe('readShapefileZip refusals', () => {
   })
 
   it('reports a .shp that is not one', async () => {
-    const result = await readShapefileParts({ shp: new TextEncoder().encode('not a shapefile at all'.repeat(10)) })
+    const result = await readShapefileParts({
+      shp: new TextEncoder().encode('not a shapefile at all'.repeat(10)),
+    })
     expect(result.errors).toMatchObject([{ reason: SHAPEFILE_UNREADABLE }])
   })
 
   it('reports a .dbf with another number of records than the .shp', async () => {
-    const result = await readShapefileParts({ shp: importFile('nc.shp'), dbf: importFile('olinda1.dbf') }, { encoding: 'windows-1252' })
+    const result = await readShapefileParts(
+      { shp: importFile('nc.shp'), dbf: importFile('olinda1.dbf') },
+      { encoding: 'windows-1252' },
+    )
     expect(result.errors.map((e) => e.reason)).toContain(RECORD_COUNT_MISMATCH)
   })
 
   it('refuses a .cpg naming an encoding nobody knows', async () => {
-    const result = await readShapefileParts({ shp: importFile('nc.shp'), dbf: importFile('nc.dbf'), cpg: 'KLINGON-8' })
+    const result = await readShapefileParts({
+      shp: importFile('nc.shp'),
+      dbf: importFile('nc.dbf'),
+      cpg: 'KLINGON-8',
+    })
     expect(result.errors).toMatchObject([{ reason: ENCODING_UNKNOWN }])
   })
 })
 
 describe('attribute encodings of Chinese files', () => {
   const zone = {
-    geometry: { type: 'Polygon' as const, coordinates: [[[111, 27], [111.01, 27], [111.01, 27.01], [111, 27]]] },
+    geometry: {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [111, 27],
+          [111.01, 27],
+          [111.01, 27.01],
+          [111, 27],
+        ],
+      ],
+    },
     properties: { name: '隆回县一级巡查区', category: '基本农田' },
   }
 

@@ -198,16 +198,29 @@ describe('validateFeatureCollection: zone rules', () => {
   function collection(...geometries: unknown[]): unknown {
     return {
       type: 'FeatureCollection',
-      features: geometries.map((geometry, i) => ({ type: 'Feature', id: `z${i}`, properties: { name: `区${i}` }, geometry })),
+      features: geometries.map((geometry, i) => ({
+        type: 'Feature',
+        id: `z${i}`,
+        properties: { name: `区${i}` },
+        geometry,
+      })),
     }
   }
 
   it('keeps id and properties, makes null properties {}, and accepts a lone Feature or Polygon', () => {
-    const result = validateFeatureCollection(collection({ type: 'Polygon', coordinates: [square(116.3, 40, 0.01)] }))
+    const result = validateFeatureCollection(
+      collection({ type: 'Polygon', coordinates: [square(116.3, 40, 0.01)] }),
+    )
     expect(result.features[0]).toMatchObject({ index: 0, id: 'z0', properties: { name: '区0' } })
-    const lone = validateFeatureCollection({ type: 'Feature', properties: null, geometry: { type: 'Polygon', coordinates: [square(1, 1, 1)] } })
+    const lone = validateFeatureCollection({
+      type: 'Feature',
+      properties: null,
+      geometry: { type: 'Polygon', coordinates: [square(1, 1, 1)] },
+    })
     expect(lone.features[0]?.properties).toEqual({})
-    expect(validateFeatureCollection({ type: 'Polygon', coordinates: [square(1, 1, 1)] }).features).toHaveLength(1)
+    expect(
+      validateFeatureCollection({ type: 'Polygon', coordinates: [square(1, 1, 1)] }).features,
+    ).toHaveLength(1)
   })
 
   it('refuses empty polygons and polygons without rings', () => {
@@ -228,7 +241,9 @@ describe('validateFeatureCollection: zone rules', () => {
       [116, 40],
     ]
     const result = validateFeatureCollection(collection({ type: 'Polygon', coordinates: [flat] }))
-    expect(result.errors).toMatchObject([{ reason: ZERO_AREA, index: 0, path: '/features/0/geometry/coordinates/0' }])
+    expect(result.errors).toMatchObject([
+      { reason: ZERO_AREA, index: 0, path: '/features/0/geometry/coordinates/0' },
+    ])
   })
 
   it('says when coordinates look like latitude, longitude', () => {
@@ -239,7 +254,9 @@ describe('validateFeatureCollection: zone rules', () => {
   })
 
   it('says when coordinates look like projected metres sent without a crs', () => {
-    const result = validateFeatureCollection(collection({ type: 'Polygon', coordinates: [square(612_000, 3_435_000, 100)] }))
+    const result = validateFeatureCollection(
+      collection({ type: 'Polygon', coordinates: [square(612_000, 3_435_000, 100)] }),
+    )
     expect(result.errors[0]?.message).toMatch(/projected metres: pass crs=EPSG/)
   })
 
@@ -255,7 +272,9 @@ describe('validateFeatureCollection: zone rules', () => {
     const [lon = NaN, lat = NaN] = (result.features[0]?.geometry as Polygon).coordinates[0]?.[0] ?? []
     expect(lon).toBeCloseTo(115.17, 1)
     expect(lat).toBeCloseTo(31.03, 1)
-    expect(result.errors).toMatchObject([{ reason: AXIS_ORDER_SWAPPED, index: 1, path: '/features/1/geometry' }])
+    expect(result.errors).toMatchObject([
+      { reason: AXIS_ORDER_SWAPPED, index: 1, path: '/features/1/geometry' },
+    ])
   })
 
   it('reads the Tsinghua file’s legacy crs member and lands the campus in Beijing', () => {
@@ -285,14 +304,21 @@ describe('validateFeatureCollection: zone rules', () => {
     const ring = (result.features[0]?.geometry as Polygon).coordinates[0] ?? []
     expect(ring.every((p) => p.length === 2)).toBe(true)
     expect(findDoubleSignedArea(ring)).toBeGreaterThan(0)
-    expect(result.warnings.map((w) => w.reason).sort()).toEqual([EXTRA_DIMENSIONS_DROPPED, WINDING_REORIENTED])
+    expect(result.warnings.map((w) => w.reason).sort()).toEqual([
+      EXTRA_DIMENSIONS_DROPPED,
+      WINDING_REORIENTED,
+    ])
   })
 
   it('turns rings silently when asked (Shapefile input, clockwise by definition)', () => {
     const clockwise = square(116, 40, 0.01).reverse()
-    const result = validateFeatureCollection(collection({ type: 'Polygon', coordinates: [clockwise] }), { winding: 'any' })
+    const result = validateFeatureCollection(collection({ type: 'Polygon', coordinates: [clockwise] }), {
+      winding: 'any',
+    })
     expect(result.warnings).toEqual([])
-    expect(findDoubleSignedArea((result.features[0]?.geometry as Polygon).coordinates[0] ?? [])).toBeGreaterThan(0)
+    expect(
+      findDoubleSignedArea((result.features[0]?.geometry as Polygon).coordinates[0] ?? []),
+    ).toBeGreaterThan(0)
   })
 
   it('does not change its input', () => {
@@ -304,7 +330,9 @@ describe('validateFeatureCollection: zone rules', () => {
 
   it('stops listing after 1000 problems but still accepts the good features', () => {
     const points = Array.from({ length: 1500 }, () => ({ type: 'Point', coordinates: [1, 2] }))
-    const result = validateFeatureCollection(collection(...points, { type: 'Polygon', coordinates: [square(1, 1, 1)] }))
+    const result = validateFeatureCollection(
+      collection(...points, { type: 'Polygon', coordinates: [square(1, 1, 1)] }),
+    )
     expect(result.errors).toHaveLength(1001)
     expect(result.errors.at(-1)).toMatchObject({ reason: TOO_MANY_ERRORS, index: null })
     expect(result.features.map((f) => f.index)).toEqual([1500])

@@ -20,8 +20,20 @@ const ZONES: ShapefileFeature[] = [
     geometry: {
       type: 'Polygon',
       coordinates: [
-        [[116.3, 40.0], [116.31, 40.0], [116.31, 40.01], [116.3, 40.01], [116.3, 40.0]],
-        [[116.302, 40.002], [116.302, 40.004], [116.304, 40.004], [116.304, 40.002], [116.302, 40.002]],
+        [
+          [116.3, 40.0],
+          [116.31, 40.0],
+          [116.31, 40.01],
+          [116.3, 40.01],
+          [116.3, 40.0],
+        ],
+        [
+          [116.302, 40.002],
+          [116.302, 40.004],
+          [116.304, 40.004],
+          [116.304, 40.002],
+          [116.302, 40.002],
+        ],
       ],
     },
     properties: { name: '清华园重点巡查区', category: '基本农田', tier: 1, area_mu: 1234.5678, active: true },
@@ -30,14 +42,38 @@ const ZONES: ShapefileFeature[] = [
     geometry: {
       type: 'MultiPolygon',
       coordinates: [
-        [[[116.32, 40.0], [116.33, 40.0], [116.33, 40.01], [116.32, 40.0]]],
-        [[[116.34, 40.0], [116.35, 40.0], [116.35, 40.01], [116.34, 40.0]]],
+        [
+          [
+            [116.32, 40.0],
+            [116.33, 40.0],
+            [116.33, 40.01],
+            [116.32, 40.0],
+          ],
+        ],
+        [
+          [
+            [116.34, 40.0],
+            [116.35, 40.0],
+            [116.35, 40.01],
+            [116.34, 40.0],
+          ],
+        ],
       ],
     },
     properties: { name: '圆明园一般巡查区', category: '林地', tier: 2, area_mu: 10, active: false },
   },
   {
-    geometry: { type: 'Polygon', coordinates: [[[116.36, 40.0], [116.37, 40.0], [116.37, 40.01], [116.36, 40.0]]] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [116.36, 40.0],
+          [116.37, 40.0],
+          [116.37, 40.01],
+          [116.36, 40.0],
+        ],
+      ],
+    },
     properties: { name: '海淀区其他区域', category: '其他', tier: 3, area_mu: -0.5, active: null },
   },
 ]
@@ -67,10 +103,19 @@ describe('writeShapefileZip', () => {
   it('writes .shp .shx .dbf .prj .cpg, with CGCS2000 and UTF-8 declared', async () => {
     const written = await writeShapefileZip(ZONES, { name: '巡查区', date: DATE })
     const archive = await JSZip.loadAsync(written.zip)
-    expect(Object.keys(archive.files).sort()).toEqual(['巡查区.cpg', '巡查区.dbf', '巡查区.prj', '巡查区.shp', '巡查区.shx'])
+    expect(Object.keys(archive.files).sort()).toEqual([
+      '巡查区.cpg',
+      '巡查区.dbf',
+      '巡查区.prj',
+      '巡查区.shp',
+      '巡查区.shx',
+    ])
     expect(await archive.file('巡查区.cpg')?.async('string')).toBe('UTF-8')
     expect(await archive.file('巡查区.prj')?.async('string')).toBe(CGCS2000_GEOGRAPHIC_WKT)
-    expect(resolveCrs({ prjText: CGCS2000_GEOGRAPHIC_WKT })).toMatchObject({ ok: true, crs: { code: 'EPSG:4490' } })
+    expect(resolveCrs({ prjText: CGCS2000_GEOGRAPHIC_WKT })).toMatchObject({
+      ok: true,
+      crs: { code: 'EPSG:4490' },
+    })
   })
 
   it('reads back the same attribute values and the same coordinates', async () => {
@@ -81,7 +126,10 @@ describe('writeShapefileZip', () => {
     expect(read.warnings).toEqual([])
     expect(read).toMatchObject({ encoding: 'utf-8', encodingSource: 'cpg' })
     expect(read.features.map((f) => f.properties)).toEqual(ZONES.map((z) => z.properties))
-    const validated = validateFeatureCollection({ type: 'FeatureCollection', features: read.features }, { crsParam: 'EPSG:4490', winding: 'any' })
+    const validated = validateFeatureCollection(
+      { type: 'FeatureCollection', features: read.features },
+      { crsParam: 'EPSG:4490', winding: 'any' },
+    )
     expect(validated.errors).toEqual([])
     expect(validated.features.map((f) => f.geometry)).toEqual(ZONES.map((z) => z.geometry))
   })
@@ -99,17 +147,22 @@ describe('writeShapefileZip', () => {
 
   it('gives properties dBase field names of at most 10 ASCII characters and says which', async () => {
     const written = await writeShapefileZip(
-      [{ geometry: ZONES[2]!.geometry, properties: { 负责人: '张三', responsible_person: '李四', responsible_unit: '国土所' } }],
+      [
+        {
+          geometry: ZONES[2]!.geometry,
+          properties: { 负责人: '张三', responsible_person: '李四', responsible_unit: '国土所' },
+        },
+      ],
       { name: 'zones', date: DATE },
     )
     expect(written.fields.map((f) => [f.property, f.name])).toEqual([
       ['负责人', 'FIELD'],
       ['responsible_person', 'responsibl'],
-      ['responsible_unit', 'respons_1'],
+      ['responsible_unit', 'responsi_1'],
     ])
     expect(written.warnings).toHaveLength(3)
     const read = await readShapefileZip(written.zip)
-    expect(read.features[0]?.properties).toEqual({ FIELD: '张三', responsibl: '李四', respons_1: '国土所' })
+    expect(read.features[0]?.properties).toEqual({ FIELD: '张三', responsibl: '李四', responsi_1: '国土所' })
   })
 
   it('writes GBK with .cpg 936 for older desktop software, and says what GBK cannot hold', async () => {
@@ -125,7 +178,10 @@ describe('writeShapefileZip', () => {
 
   it('cuts text longer than 254 bytes at a character boundary, with a warning', async () => {
     const long = '林'.repeat(100) // 300 bytes in UTF-8
-    const written = await writeShapefileZip([{ geometry: ZONES[2]!.geometry, properties: { note: long } }], { name: 'z', date: DATE })
+    const written = await writeShapefileZip([{ geometry: ZONES[2]!.geometry, properties: { note: long } }], {
+      name: 'z',
+      date: DATE,
+    })
     expect(written.fields[0]).toMatchObject({ type: 'C', length: 254 })
     expect(written.warnings.join(' ')).toMatch(/cut to 254 bytes/)
     const read = await readShapefileZip(written.zip)
@@ -140,18 +196,23 @@ describe('writeShapefileZip', () => {
   // GDAL is the reference reader for the filing package. This check runs where ogrinfo is installed
   // (GDAL 3.6 on the build machine); where it is not, it is skipped, and the integration suite's
   // GDAL round trip covers it.
-  it.skipIf(OGRINFO === null)('is read by GDAL’s ogrinfo with the Chinese names, EPSG:4490 and the hole', async () => {
-    const dir = await unzipTo((await writeShapefileZip(ZONES, { name: '巡查区', date: DATE })).zip)
-    try {
-      const output = execFileSync(OGRINFO as string, ['-al', path.join(dir, '巡查区.shp')], { encoding: 'utf8' })
-      for (const zone of ZONES) expect(output).toContain(`name (String) = ${String(zone.properties?.name)}`)
-      expect(output).toContain('category (String) = 基本农田')
-      expect(output).toContain('ID["EPSG",4490]')
-      expect(output).toContain('Feature Count: 3')
-      expect(output).toMatch(/POLYGON \(\(116\.3 40(\.0)?,.*\),\(116\.302 40\.002,/)
-      expect(output).toContain('MULTIPOLYGON')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+  it.skipIf(OGRINFO === null)(
+    'is read by GDAL’s ogrinfo with the Chinese names, EPSG:4490 and the hole',
+    async () => {
+      const dir = await unzipTo((await writeShapefileZip(ZONES, { name: '巡查区', date: DATE })).zip)
+      try {
+        const output = execFileSync(OGRINFO as string, ['-al', path.join(dir, '巡查区.shp')], {
+          encoding: 'utf8',
+        })
+        for (const zone of ZONES) expect(output).toContain(`name (String) = ${String(zone.properties?.name)}`)
+        expect(output).toContain('category (String) = 基本农田')
+        expect(output).toContain('ID["EPSG",4490]')
+        expect(output).toContain('Feature Count: 3')
+        expect(output).toMatch(/POLYGON \(\(116\.3 40(\.0)?,.*\),\(116\.302 40\.002,/)
+        expect(output).toContain('MULTIPOLYGON')
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 })

@@ -78,7 +78,10 @@ function densifyRing(ring: Position[]): [number, number][] {
 function findPolygonAreaM2(rings: Position[][]): number {
   if (rings.length === 0) return 0
   const [lon0, lat0] = findCentre(rings)
-  const laea = proj4('EPSG:4326', `+proj=laea +lat_0=${lat0} +lon_0=${lon0} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs`)
+  const laea = proj4(
+    'EPSG:4326',
+    `+proj=laea +lat_0=${lat0} +lon_0=${lon0} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs`,
+  )
   let area = 0
   rings.forEach((ring, i) => {
     const projected = densifyRing(ring).map((lonLat) => laea.forward(lonLat))

@@ -81,8 +81,7 @@ export function isDbfValidUtf8(dbf: Uint8Array): boolean {
 }
 
 export type EncodingChoice =
-  | { ok: true; label: string; source: EncodingSource; warnings: string[] }
-  | { ok: false; message: string }
+  { ok: true; label: string; source: EncodingSource; warnings: string[] } | { ok: false; message: string }
 
 export function chooseDbfEncoding(options: {
   cpgText: string | null
@@ -95,14 +94,23 @@ export function chooseDbfEncoding(options: {
     const label = findTextDecoderLabel(options.cpgText)
     if (label) choice = { label, source: 'cpg' }
     else if (!options.option) {
-      return { ok: false, message: `The .cpg names an unknown encoding "${options.cpgText.trim()}"; pass encoding=….` }
+      return {
+        ok: false,
+        message: `The .cpg names an unknown encoding "${options.cpgText.trim()}"; pass encoding=….`,
+      }
     } else {
-      warnings.push(`The .cpg names an unknown encoding "${options.cpgText.trim()}"; encoding=${options.option} was used.`)
+      warnings.push(
+        `The .cpg names an unknown encoding "${options.cpgText.trim()}"; encoding=${options.option} was used.`,
+      )
     }
   }
   if (!choice && options.option) {
     const label = findTextDecoderLabel(options.option)
-    if (!label) return { ok: false, message: `encoding=${options.option} is not an encoding we know (try UTF-8 or GBK).` }
+    if (!label)
+      return {
+        ok: false,
+        message: `encoding=${options.option} is not an encoding we know (try UTF-8 or GBK).`,
+      }
     choice = { label, source: 'option' }
   }
   if (!choice && options.dbf) {

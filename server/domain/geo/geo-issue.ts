@@ -9,7 +9,10 @@
 export interface GeoIssue<Reason extends string = string> {
   /** Position of the feature in the file (0 for a lone Feature or geometry); null for the document. */
   index: number | null
-  /** JSON Pointer (RFC 6901) into the submitted document, '' for the document itself. */
+  /**
+   * JSON Pointer (RFC 6901) into the submitted document, '' for the document itself; for problems
+   * with a zipped Shapefile, the name of the entry in the archive.
+   */
   path: string
   reason: Reason
   message: string

@@ -88,8 +88,96 @@ function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE
 }
 
+/** Index of the quote closing the string that opens at `open` (the text is known to be valid JSON). */
+function findStringEnd(text: string, open: number): number {
+  let from = open + 1
+  for (;;) {
+    const quote = text.indexOf('"', from)
+    let backslashes = 0
+    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++
+    if (quote < 0 || backslashes % 2 === 0) return quote
+    from = quote + 1
+  }
+}
+
+interface FoundDuplicate {
+  path: string
+  key: string
+  offset: number
+}
+
+/**
+ * Duplicate member names in text already known to be valid JSON: one pass that only follows
+ * brackets, commas and member names, skipping everything else; several times faster than building
+ * the values a second time.
+ */
+function findDuplicateMembers(text: string): FoundDuplicate[] {
+  const found: FoundDuplicate[] = []
+  // One frame per open object (its member names so far) or array; `at` is the member or element
+  // being read, so the frames' `at`s spell the path to the innermost container.
+  const frames: { keys: Set<string> | null; at: string | number }[] = []
+  let expectKey = false
+  for (let pos = 0; pos < text.length; pos++) {
+    const c = text.charCodeAt(pos)
+    if (c === QUOTE) {
+      const end = findStringEnd(text, pos)
+      if (end < 0) break
+      const frame = frames[frames.length - 1]
+      if (expectKey && frame?.keys) {
+        const raw = text.slice(pos, end + 1)
+        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1)
+        if (frame.keys.has(key)) {
+          const path = [...frames.slice(0, -1).map((f) => f.at), key].reduce<string>(appendPointer, '')
+          found.push({ path, key, offset: pos })
+        }
+        frame.keys.add(key)
+        frame.at = key
+        expectKey = false
+      }
+      pos = end
+    } else if (c === OPEN_BRACE) {
+      frames.push({ keys: new Set(), at: '' })
+      expectKey = true
+    } else if (c === OPEN_BRACKET) {
+      frames.push({ keys: null, at: 0 })
+      expectKey = false
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      frames.pop()
+      expectKey = false
+    } else if (c === COMMA) {
+      const frame = frames[frames.length - 1]
+      if (frame?.keys) expectKey = true
+      else if (frame) frame.at = (frame.at as number) + 1
+    }
+  }
+  return found
+}
+
 export function parseJsonStrict(input: string): StrictJsonResult {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+  // The engine's parser is several times faster than any written in JavaScript, so valid text (the
+  // usual case) is parsed by it and only scanned for duplicates; the parser below runs for broken
+  // text, to say where it breaks.
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return parseWithPlaces(text)
+  }
+  const duplicates = findDuplicateMembers(text)
+  const places = locateAll(
+    text,
+    duplicates.map((d) => d.offset),
+  )
+  return {
+    ok: true,
+    value,
+    duplicates: duplicates.map(({ path, key }, i) => ({ path, key, line: 0, column: 0, ...places[i] })),
+  }
+}
+
+/** A full recursive-descent parse that knows its position: the error's line and column. */
+function parseWithPlaces(text: string): StrictJsonResult {
   const duplicates: { path: string; key: string; offset: number }[] = []
   // The path is kept as a stack of segments and only turned into a JSON Pointer for a duplicate:
   // building a pointer string for each of a million coordinates would dominate the parse.
@@ -249,6 +337,12 @@ export function parseJsonStrict(input: string): StrictJsonResult {
     if (!(error instanceof JsonSyntaxError)) throw error
     const [place = { line: 0, column: 0 }] = locateAll(text, [error.offset])
     const { line, column } = place
-    return { ok: false, reason: NOT_JSON, message: `${error.message} at line ${line}, column ${column}.`, line, column }
+    return {
+      ok: false,
+      reason: NOT_JSON,
+      message: `${error.message} at line ${line}, column ${column}.`,
+      line,
+      column,
+    }
   }
 }

@@ -17,7 +17,7 @@ import {
   findEpsgCrs,
   type EpsgLookup,
 } from './epsg-crs.js'
-import { CGCS2000_CRS, WGS84_CRS, type ResolvedCrs, type TransverseMercatorGrid } from './resolved-crs.js'
+import { CGCS2000_CRS, WGS84_CRS, type TransverseMercatorGrid } from './resolved-crs.js'
 
 const DEGREES_PER_RADIAN = 180 / Math.PI
 

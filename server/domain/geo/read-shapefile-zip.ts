@@ -182,7 +182,8 @@ export async function readShapefileZip(
 
   const shp = shps[0] as JSZip.JSZipObject
   const stem = shp.name.slice(0, -4).toLowerCase()
-  const sibling = (extension: string): JSZip.JSZipObject | null => byLowerName.get(`${stem}.${extension}`) ?? null
+  const sibling = (extension: string): JSZip.JSZipObject | null =>
+    byLowerName.get(`${stem}.${extension}`) ?? null
   const dbf = sibling('dbf')
   const shx = sibling('shx')
   const prj = sibling('prj')
@@ -233,7 +234,10 @@ export async function readShapefileParts(
   const typeCode = header.getInt32(32, true)
   contents.shapeType = SHAPE_TYPES[typeCode] ?? `unknown (${typeCode})`
   if (typeCode === 31 || SHAPE_TYPES[typeCode] === undefined) {
-    return fail(SHAPEFILE_UNREADABLE, `Shape type ${contents.shapeType} cannot be read; export the layer as Polygon.`)
+    return fail(
+      SHAPEFILE_UNREADABLE,
+      `Shape type ${contents.shapeType} cannot be read; export the layer as Polygon.`,
+    )
   }
 
   const dbf = parts.dbf ?? null

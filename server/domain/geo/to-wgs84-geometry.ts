@@ -26,13 +26,16 @@ type Forward = (xy: [number, number]) => [number, number]
 
 // One proj4 converter per definition: building one parses the definition and derives constants,
 // which would otherwise be repeated for each of thousands of features of one file.
+// Definitions from uploaded .prj files are arbitrary text, so the cache is bounded.
 const converters = new Map<string, Forward>()
+const MAX_CACHED_CONVERTERS = 64
 
 function findConverter(def: string): Forward {
   let forward = converters.get(def)
   if (!forward) {
     const converter = proj4(def, 'EPSG:4326')
     forward = (xy) => converter.forward(xy)
+    if (converters.size >= MAX_CACHED_CONVERTERS) converters.clear()
     converters.set(def, forward)
   }
   return forward

@@ -16,7 +16,7 @@ import { resolveCrs } from './crs.js'
 import { appendPointer, findFeatureIndexOfPath, type GeoIssue } from './geo-issue.js'
 import { parseJsonStrict } from './parse-json-strict.js'
 import { describeCrs, type ResolvedCrs } from './resolved-crs.js'
-import { findDoubleSignedArea, orientPolygon } from './ring-orientation.js'
+import { orientPolygon } from './ring-orientation.js'
 import { toWgs84Geometry } from './to-wgs84-geometry.js'
 import {
   BAD_BBOX,
@@ -198,7 +198,12 @@ class StructureWalk {
 
   document(input: unknown): void {
     if (!isJsonObject(input)) {
-      this.issues.error(null, '', NOT_GEOJSON, `The document must be a GeoJSON object, not ${describeJsonType(input)}.`)
+      this.issues.error(
+        null,
+        '',
+        NOT_GEOJSON,
+        `The document must be a GeoJSON object, not ${describeJsonType(input)}.`,
+      )
       return
     }
     const type = this.type(input, '', null, ['FeatureCollection', 'Feature', ...GEOMETRY_TYPES])
@@ -207,13 +212,19 @@ class StructureWalk {
     else if (type !== null) {
       // A lone geometry is taken as a single zone without properties, like a one-feature file.
       this.geometry(input, 0, '', false)
-      if (!this.issues.broken.has(0)) this.secondOpinion(geojsonValidation.isGeometryObject(input, true), 0, '')
+      if (!this.issues.broken.has(0))
+        this.secondOpinion(geojsonValidation.isGeometryObject(input, true), 0, '')
       this.candidates.push({ index: 0, path: '', geometryPath: '', geometry: input, properties: {} })
     }
   }
 
   /** The `type` member when it is one of `allowed`; reports and returns null otherwise. */
-  private type(object: JsonObject, path: string, index: number | null, allowed: readonly string[]): string | null {
+  private type(
+    object: JsonObject,
+    path: string,
+    index: number | null,
+    allowed: readonly string[],
+  ): string | null {
     const typePath = appendPointer(path, 'type')
     if (!hasOwn(object, 'type')) {
       this.issues.error(index, typePath, MISSING_MEMBER, 'The "type" member is required.')
@@ -237,7 +248,13 @@ class StructureWalk {
     return null
   }
 
-  private forbidden(object: JsonObject, path: string, index: number | null, kind: string, keys: string[]): void {
+  private forbidden(
+    object: JsonObject,
+    path: string,
+    index: number | null,
+    kind: string,
+    keys: string[],
+  ): void {
     for (const key of keys) {
       if (hasOwn(object, key)) {
         this.issues.error(
@@ -255,9 +272,19 @@ class StructureWalk {
     const bbox = object.bbox
     const bboxPath = appendPointer(path, 'bbox')
     if (!Array.isArray(bbox)) {
-      this.issues.error(index, bboxPath, BAD_BBOX, `"bbox" must be an array of numbers, not ${describeJsonType(bbox)}.`)
+      this.issues.error(
+        index,
+        bboxPath,
+        BAD_BBOX,
+        `"bbox" must be an array of numbers, not ${describeJsonType(bbox)}.`,
+      )
     } else if (bbox.length < 4 || bbox.length % 2 !== 0) {
-      this.issues.error(index, bboxPath, BAD_BBOX, `"bbox" must have 4 (2-D) or 6 (3-D) numbers, not ${bbox.length}.`)
+      this.issues.error(
+        index,
+        bboxPath,
+        BAD_BBOX,
+        `"bbox" must have 4 (2-D) or 6 (3-D) numbers, not ${bbox.length}.`,
+      )
     } else if (!bbox.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       this.issues.error(index, bboxPath, BAD_BBOX, 'Every element of "bbox" must be a number.')
     }
@@ -272,7 +299,12 @@ class StructureWalk {
     }
     const features = input.features
     if (!Array.isArray(features)) {
-      this.issues.error(null, '/features', BAD_MEMBER, `"features" must be an array, not ${describeJsonType(features)}.`)
+      this.issues.error(
+        null,
+        '/features',
+        BAD_MEMBER,
+        `"features" must be an array, not ${describeJsonType(features)}.`,
+      )
       return
     }
     const before = this.issues.errors.length
@@ -286,7 +318,12 @@ class StructureWalk {
 
   private feature(value: unknown, index: number, path: string): void {
     if (!isJsonObject(value)) {
-      this.issues.error(index, path, NOT_A_FEATURE, `Each feature must be a Feature object, not ${describeJsonType(value)}.`)
+      this.issues.error(
+        index,
+        path,
+        NOT_A_FEATURE,
+        `Each feature must be a Feature object, not ${describeJsonType(value)}.`,
+      )
       return
     }
     const type = value.type
@@ -298,7 +335,12 @@ class StructureWalk {
           : GEOMETRY_TYPES.includes(type as GeometryType)
             ? ' (a bare geometry; wrap it in a Feature)'
             : ''
-      this.issues.error(index, appendPointer(path, 'type'), NOT_A_FEATURE, `Expected "type": "Feature", found ${found}${hint}.`)
+      this.issues.error(
+        index,
+        appendPointer(path, 'type'),
+        NOT_A_FEATURE,
+        `Expected "type": "Feature", found ${found}${hint}.`,
+      )
     }
     this.forbidden(value, path, index, 'Feature', FORBIDDEN_ON_FEATURE)
     this.bbox(value, index, path)
@@ -318,7 +360,12 @@ class StructureWalk {
 
     let properties: JsonObject = {}
     if (!hasOwn(value, 'properties')) {
-      this.issues.error(index, appendPointer(path, 'properties'), MISSING_MEMBER, 'A Feature needs a "properties" member (an object or null).')
+      this.issues.error(
+        index,
+        appendPointer(path, 'properties'),
+        MISSING_MEMBER,
+        'A Feature needs a "properties" member (an object or null).',
+      )
     } else if (isJsonObject(value.properties)) {
       properties = value.properties
     } else if (value.properties !== null) {
@@ -332,7 +379,12 @@ class StructureWalk {
 
     const geometryPath = appendPointer(path, 'geometry')
     if (!hasOwn(value, 'geometry')) {
-      this.issues.error(index, geometryPath, MISSING_MEMBER, 'A Feature needs a "geometry" member (a geometry or null).')
+      this.issues.error(
+        index,
+        geometryPath,
+        MISSING_MEMBER,
+        'A Feature needs a "geometry" member (a geometry or null).',
+      )
       return
     }
     if (value.geometry === null) {
@@ -343,20 +395,37 @@ class StructureWalk {
     if (!this.issues.broken.has(index)) {
       this.secondOpinion(geojsonValidation.isFeature(value, true), index, path)
     }
-    this.candidates.push({ index, path, geometryPath, geometry: value.geometry, properties, ...(id === undefined ? {} : { id }) })
+    this.candidates.push({
+      index,
+      path,
+      geometryPath,
+      geometry: value.geometry,
+      properties,
+      ...(id === undefined ? {} : { id }),
+    })
   }
 
   /** geojson-validation's messages for a part the checks above passed. */
   private secondOpinion(messages: string[], index: number | null, path: string): void {
     if (messages.length > 0) {
-      this.issues.error(index, path, STRUCTURE_INVALID, `geojson-validation: ${messages.slice(0, 3).join('; ')}`)
+      this.issues.error(
+        index,
+        path,
+        STRUCTURE_INVALID,
+        `geojson-validation: ${messages.slice(0, 3).join('; ')}`,
+      )
     }
   }
 
   /** Checks one geometry object; `nested` inside a GeometryCollection, where any type may appear. */
   private geometry(value: unknown, index: number, path: string, nested: boolean): void {
     if (!isJsonObject(value)) {
-      this.issues.error(index, path, BAD_MEMBER, `A geometry must be an object, not ${describeJsonType(value)}.`)
+      this.issues.error(
+        index,
+        path,
+        BAD_MEMBER,
+        `A geometry must be an object, not ${describeJsonType(value)}.`,
+      )
       return
     }
     const type = this.type(value, path, index, GEOMETRY_TYPES) as GeometryType | null
@@ -365,9 +434,19 @@ class StructureWalk {
     if (type === 'GeometryCollection') {
       const geometriesPath = appendPointer(path, 'geometries')
       if (!hasOwn(value, 'geometries')) {
-        this.issues.error(index, geometriesPath, MISSING_MEMBER, 'A GeometryCollection needs a "geometries" member.')
+        this.issues.error(
+          index,
+          geometriesPath,
+          MISSING_MEMBER,
+          'A GeometryCollection needs a "geometries" member.',
+        )
       } else if (!Array.isArray(value.geometries)) {
-        this.issues.error(index, geometriesPath, BAD_MEMBER, `"geometries" must be an array, not ${describeJsonType(value.geometries)}.`)
+        this.issues.error(
+          index,
+          geometriesPath,
+          BAD_MEMBER,
+          `"geometries" must be an array, not ${describeJsonType(value.geometries)}.`,
+        )
       } else {
         value.geometries.forEach((g, i) => this.geometry(g, index, appendPointer(geometriesPath, i), true))
       }
@@ -375,7 +454,12 @@ class StructureWalk {
       this.coordinates(value, type, index, path)
     }
     if (!nested && type !== null && type !== 'Polygon' && type !== 'MultiPolygon') {
-      this.issues.error(index, appendPointer(path, 'type'), NOT_POLYGON, `A ${type} is not an area; zones must be Polygon or MultiPolygon.`)
+      this.issues.error(
+        index,
+        appendPointer(path, 'type'),
+        NOT_POLYGON,
+        `A ${type} is not an area; zones must be Polygon or MultiPolygon.`,
+      )
     }
   }
 
@@ -387,7 +471,12 @@ class StructureWalk {
     }
     const coordinates = geometry.coordinates
     if (!Array.isArray(coordinates)) {
-      this.issues.error(index, coordinatesPath, BAD_MEMBER, `"coordinates" must be an array, not ${describeJsonType(coordinates)}.`)
+      this.issues.error(
+        index,
+        coordinatesPath,
+        BAD_MEMBER,
+        `"coordinates" must be an array, not ${describeJsonType(coordinates)}.`,
+      )
       return
     }
     if (coordinates.length === 0) {
@@ -426,7 +515,8 @@ class StructureWalk {
       case 'MultiLineString':
         coordinates.forEach((line, i) => {
           const linePath = appendPointer(coordinatesPath, i)
-          if (this.array(line, index, linePath, 'a line (an array of positions)')) this.line(line, index, linePath)
+          if (this.array(line, index, linePath, 'a line (an array of positions)'))
+            this.line(line, index, linePath)
         })
         return
       case 'Polygon':
@@ -437,7 +527,12 @@ class StructureWalk {
           const polygonPath = appendPointer(coordinatesPath, i)
           if (!this.array(polygon, index, polygonPath, 'a polygon (an array of rings)')) return
           if (polygon.length === 0) {
-            this.issues.error(index, polygonPath, EMPTY_GEOMETRY, 'A polygon of the MultiPolygon has no rings.')
+            this.issues.error(
+              index,
+              polygonPath,
+              EMPTY_GEOMETRY,
+              'A polygon of the MultiPolygon has no rings.',
+            )
           } else {
             this.rings(polygon, index, polygonPath)
           }
@@ -448,7 +543,12 @@ class StructureWalk {
   private array(value: unknown, index: number, path: string, what: string): value is unknown[] {
     if (Array.isArray(value)) return true
     if (typeof value === 'number') {
-      this.issues.error(index, path, BAD_NESTING, `A number where ${what} was expected: nest it one level deeper.`)
+      this.issues.error(
+        index,
+        path,
+        BAD_NESTING,
+        `A number where ${what} was expected: nest it one level deeper.`,
+      )
     } else {
       this.issues.error(index, path, BAD_MEMBER, `Expected ${what}, found ${describeJsonType(value)}.`)
     }
@@ -459,7 +559,12 @@ class StructureWalk {
     if (!this.array(value, index, path, 'a position [x, y]')) return false
     let ok = true
     if (value.length < 2) {
-      this.issues.error(index, path, POSITION_TOO_SHORT, `A position needs at least two numbers, has ${value.length}.`)
+      this.issues.error(
+        index,
+        path,
+        POSITION_TOO_SHORT,
+        `A position needs at least two numbers, has ${value.length}.`,
+      )
       ok = false
     }
     value.forEach((element, i) => {
@@ -467,14 +572,29 @@ class StructureWalk {
       ok = false
       const elementPath = appendPointer(path, i)
       if (Array.isArray(element)) {
-        this.issues.error(index, elementPath, BAD_NESTING, 'An array inside a position, where a number was expected: nested too deep.')
+        this.issues.error(
+          index,
+          elementPath,
+          BAD_NESTING,
+          'An array inside a position, where a number was expected: nested too deep.',
+        )
       } else {
-        this.issues.error(index, elementPath, COORD_NOT_NUMBER, `Each element of a position must be a number, not ${describeJsonType(element)} (${JSON.stringify(element)}).`)
+        this.issues.error(
+          index,
+          elementPath,
+          COORD_NOT_NUMBER,
+          `Each element of a position must be a number, not ${describeJsonType(element)} (${JSON.stringify(element)}).`,
+        )
       }
     })
     if (value.length > 3 && !this.longPositionWarned.has(index)) {
       this.longPositionWarned.add(index)
-      this.issues.warn(index, path, POSITION_TOO_LONG, `Positions should have at most three numbers (RFC 7946 §3.1.1); this one has ${value.length}.`)
+      this.issues.warn(
+        index,
+        path,
+        POSITION_TOO_LONG,
+        `Positions should have at most three numbers (RFC 7946 §3.1.1); this one has ${value.length}.`,
+      )
     }
     return ok
   }
@@ -482,7 +602,12 @@ class StructureWalk {
   private line(positions: unknown[], index: number, path: string): void {
     positions.forEach((p, i) => this.position(p, index, appendPointer(path, i)))
     if (positions.length < 2) {
-      this.issues.error(index, path, LINE_TOO_FEW_POSITIONS, `A line needs at least two positions, has ${positions.length}.`)
+      this.issues.error(
+        index,
+        path,
+        LINE_TOO_FEW_POSITIONS,
+        `A line needs at least two positions, has ${positions.length}.`,
+      )
     }
   }
 
@@ -495,11 +620,21 @@ class StructureWalk {
         if (!this.position(p, index, appendPointer(ringPath, k))) positionsOk = false
       })
       if (ring.length < 4) {
-        this.issues.error(index, ringPath, RING_TOO_FEW_POSITIONS, `A linear ring needs at least four positions (a closed triangle), has ${ring.length}.`)
+        this.issues.error(
+          index,
+          ringPath,
+          RING_TOO_FEW_POSITIONS,
+          `A linear ring needs at least four positions (a closed triangle), has ${ring.length}.`,
+        )
       }
       const first = ring[0] as unknown[] | undefined
       const last = ring[ring.length - 1] as unknown[] | undefined
-      if (positionsOk && first && last && (first.length !== last.length || first.some((v, k) => v !== last[k]))) {
+      if (
+        positionsOk &&
+        first &&
+        last &&
+        (first.length !== last.length || first.some((v, k) => v !== last[k]))
+      ) {
         this.issues.error(
           index,
           ringPath,
@@ -522,18 +657,29 @@ function describeOutOfRange([x = NaN, y = NaN]: Position): string {
 }
 
 /** A ring all on one line or one point; tolerance relative to the size of the shoelace terms. */
+/**
+ * True when every position lies on one line. A zero *signed* area alone is not enough: a symmetric
+ * bow-tie sums to zero too, and that is a self-intersection for PostGIS to name, not a degenerate ring.
+ */
 function hasZeroArea(ring: Position[]): boolean {
   const [x0 = 0, y0 = 0] = ring[0] ?? []
   let magnitude = 0
+  let largestCross = 0
   for (let i = 1; i + 1 < ring.length; i++) {
     const [ax = 0, ay = 0] = ring[i] ?? []
     const [bx = 0, by = 0] = ring[i + 1] ?? []
     magnitude += Math.abs((ax - x0) * (by - y0)) + Math.abs((bx - x0) * (ay - y0))
+    largestCross = Math.max(largestCross, Math.abs((ax - x0) * (by - y0) - (bx - x0) * (ay - y0)))
   }
-  return magnitude === 0 || Math.abs(findDoubleSignedArea(ring)) <= 1e-12 * magnitude
+  return magnitude === 0 || largestCross <= 1e-12 * magnitude
 }
 
-function checkZone(candidate: Candidate, crs: ResolvedCrs, winding: 'rfc7946' | 'any', issues: IssueList): ZoneFeature | null {
+function checkZone(
+  candidate: Candidate,
+  crs: ResolvedCrs,
+  winding: 'rfc7946' | 'any',
+  issues: IssueList,
+): ZoneFeature | null {
   const { index, geometryPath } = candidate
   const converted = toWgs84Geometry(candidate.geometry as Polygon | MultiPolygon, crs)
   if (!converted.ok) {
@@ -543,7 +689,9 @@ function checkZone(candidate: Candidate, crs: ResolvedCrs, winding: 'rfc7946' | 
   const source = converted.geometry
   const polygons = source.type === 'Polygon' ? [source.coordinates] : source.coordinates
   const polygonPath = (p: number): string =>
-    source.type === 'Polygon' ? appendPointer(geometryPath, 'coordinates') : appendPointer(appendPointer(geometryPath, 'coordinates'), p)
+    source.type === 'Polygon'
+      ? appendPointer(geometryPath, 'coordinates')
+      : appendPointer(appendPointer(geometryPath, 'coordinates'), p)
 
   let extraDimensions = false
   let ok = true
@@ -554,7 +702,9 @@ function checkZone(candidate: Candidate, crs: ResolvedCrs, winding: 'rfc7946' | 
         if (position.length > 2) extraDimensions = true
         return [position[0] ?? NaN, position[1] ?? NaN]
       })
-      const outside = flat.findIndex(([lon = NaN, lat = NaN]) => !(Math.abs(lon) <= 180 && Math.abs(lat) <= 90))
+      const outside = flat.findIndex(
+        ([lon = NaN, lat = NaN]) => !(Math.abs(lon) <= 180 && Math.abs(lat) <= 90),
+      )
       const outsidePosition = flat[outside]
       if (ok && outsidePosition) {
         ok = false
@@ -569,7 +719,12 @@ function checkZone(candidate: Candidate, crs: ResolvedCrs, winding: 'rfc7946' | 
       }
       if (hasZeroArea(flat)) {
         ok = false
-        issues.error(index, appendPointer(polygonPath(p), r), ZERO_AREA, `${r === 0 ? 'The exterior ring' : `Hole ${r}`} encloses no area (its positions lie on one line).`)
+        issues.error(
+          index,
+          appendPointer(polygonPath(p), r),
+          ZERO_AREA,
+          `${r === 0 ? 'The exterior ring' : `Hole ${r}`} encloses no area (its positions lie on one line).`,
+        )
       }
       return flat
     }),
@@ -581,13 +736,25 @@ function checkZone(candidate: Candidate, crs: ResolvedCrs, winding: 'rfc7946' | 
     return result.rings
   })
   if (reoriented && winding === 'rfc7946') {
-    issues.warn(index, geometryPath, WINDING_REORIENTED, 'Rings did not follow the right-hand rule (exterior counter-clockwise, holes clockwise) and were reversed.')
+    issues.warn(
+      index,
+      geometryPath,
+      WINDING_REORIENTED,
+      'Rings did not follow the right-hand rule (exterior counter-clockwise, holes clockwise) and were reversed.',
+    )
   }
   if (extraDimensions) {
-    issues.warn(index, geometryPath, EXTRA_DIMENSIONS_DROPPED, 'Z/M values were dropped; zones are stored in two dimensions.')
+    issues.warn(
+      index,
+      geometryPath,
+      EXTRA_DIMENSIONS_DROPPED,
+      'Z/M values were dropped; zones are stored in two dimensions.',
+    )
   }
   const geometry: Polygon | MultiPolygon =
-    source.type === 'Polygon' ? { type: 'Polygon', coordinates: oriented[0] ?? [] } : { type: 'MultiPolygon', coordinates: oriented }
+    source.type === 'Polygon'
+      ? { type: 'Polygon', coordinates: oriented[0] ?? [] }
+      : { type: 'MultiPolygon', coordinates: oriented }
   return {
     index,
     ...(candidate.id === undefined ? {} : { id: candidate.id }),
@@ -609,7 +776,12 @@ export function validateFeatureCollection(input: unknown, options: ValidateOptio
       crs = resolution.crs
       for (const note of resolution.warnings) issues.warn(null, '', CRS_NOTE, note)
     } else {
-      issues.error(null, resolution.source === 'geojson-crs-member' ? '/crs' : '', resolution.reason, resolution.message)
+      issues.error(
+        null,
+        resolution.source === 'geojson-crs-member' ? '/crs' : '',
+        resolution.reason,
+        resolution.message,
+      )
     }
   }
 
@@ -629,7 +801,12 @@ export function validateFeatureCollection(input: unknown, options: ValidateOptio
 export function validateGeoJsonText(text: string, options: ValidateOptions = {}): FeatureValidation {
   const parsed = parseJsonStrict(text)
   if (!parsed.ok) {
-    return { features: [], errors: [{ index: null, path: '', reason: NOT_JSON, message: parsed.message }], warnings: [], crs: null }
+    return {
+      features: [],
+      errors: [{ index: null, path: '', reason: NOT_JSON, message: parsed.message }],
+      warnings: [],
+      crs: null,
+    }
   }
   const result = validateFeatureCollection(parsed.value, options)
   const isCollection = isJsonObject(parsed.value) && parsed.value.type === 'FeatureCollection'

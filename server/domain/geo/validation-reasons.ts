@@ -105,10 +105,7 @@ export type ZoneRuleReason =
 export type ValidationReason = StructureReason | ZoneRuleReason
 
 export type ValidationWarningReason =
-  | typeof WINDING_REORIENTED
-  | typeof EXTRA_DIMENSIONS_DROPPED
-  | typeof POSITION_TOO_LONG
-  | typeof CRS_NOTE
+  typeof WINDING_REORIENTED | typeof EXTRA_DIMENSIONS_DROPPED | typeof POSITION_TOO_LONG | typeof CRS_NOTE
 
 /** Reasons that mean "valid GeoJSON, but not a usable zone"; every other error is a broken file. */
 export const ZONE_RULE_REASONS: ReadonlySet<ValidationReason> = new Set<ValidationReason>([

@@ -90,7 +90,10 @@ export function planDbfFields(rows: readonly Record<string, unknown>[], encoding
   const warnings: string[] = []
   const fields = properties.map((property): DbfField => {
     const name = toFieldName(property, taken)
-    if (name !== property) warnings.push(`Property "${property}" is written as field ${name} (dBase names: ≤ 10 ASCII characters).`)
+    if (name !== property)
+      warnings.push(
+        `Property "${property}" is written as field ${name} (dBase names: ≤ 10 ASCII characters).`,
+      )
     const values = rows.map((row) => row[property]).filter((v) => v !== null && v !== undefined)
     if (values.length > 0 && values.every((v) => typeof v === 'boolean')) {
       return { property, name, type: 'L', length: 1, decimals: 0 }
@@ -176,7 +179,9 @@ export function writeDbf(
         const { bytes: encoded, cut } = encodeWithin(text, field.length, options.encoding)
         if (cut) warnings.push(`Feature ${index}: "${field.property}" was cut to ${field.length} bytes.`)
         if (options.encoding === 'GBK' && iconv.decode(encoded, 'gbk') !== text && !cut) {
-          warnings.push(`Feature ${index}: "${field.property}" has characters GBK cannot hold; they became '?'.`)
+          warnings.push(
+            `Feature ${index}: "${field.property}" has characters GBK cannot hold; they became '?'.`,
+          )
         }
         bytes.set(encoded, at)
       }

@@ -73,10 +73,15 @@ function writePolygonShapes(features: readonly ShapefileFeature[]): ShapeViews {
   if (features.length === 0) return writeEmptyShapes()
   let views: ShapeViews | null = null
   // shp-write's callback runs synchronously; rows are [] because the .dbf is written separately.
-  writeShapes([], 'POLYGON', features.map((f) => toShapefileRings(f.geometry)), (error, files) => {
-    if (error) throw error instanceof Error ? error : new Error(String(error))
-    views = { shp: files.shp as DataView, shx: files.shx as DataView }
-  })
+  writeShapes(
+    [],
+    'POLYGON',
+    features.map((f) => toShapefileRings(f.geometry)),
+    (error, files) => {
+      if (error) throw error instanceof Error ? error : new Error(String(error))
+      views = { shp: files.shp as DataView, shx: files.shx as DataView }
+    },
+  )
   if (!views) throw new Error('shp-write did not return the .shp/.shx it was asked for')
   return views
 }

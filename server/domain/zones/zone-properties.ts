@@ -31,7 +31,9 @@ export const ATTRIBUTE_REASONS = {
 } as const
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const CATEGORY_BY_LABEL = new Map(Object.entries(CATEGORY_LABEL_ZH).map(([code, label]) => [label, code as ZoneCategory]))
+const CATEGORY_BY_LABEL = new Map(
+  Object.entries(CATEGORY_LABEL_ZH).map(([code, label]) => [label, code as ZoneCategory]),
+)
 
 // Field names as planners' files carry them: ours, Shapefile's 10-character cut, and Chinese.
 const FIELDS = {
@@ -48,7 +50,10 @@ const FIELDS = {
   direct_person_names: ['direct_persons', 'direct_pnm', '直接责任人'],
 } as const
 
-function pick(props: Record<string, unknown>, names: readonly string[]): { key: string; value: unknown } | undefined {
+function pick(
+  props: Record<string, unknown>,
+  names: readonly string[],
+): { key: string; value: unknown } | undefined {
   for (const key of names) {
     const value = props[key]
     if (value !== undefined && value !== null && value !== '') return { key, value }
@@ -63,8 +68,13 @@ function asText(value: unknown): string | null {
 }
 
 function asList(value: unknown): string[] | null {
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? (value as string[]).map((v) => v.trim()) : null
-  if (typeof value === 'string') return value.split(/[,，、;；]/).map((v) => v.trim()).filter(Boolean)
+  if (Array.isArray(value))
+    return value.every((v) => typeof v === 'string') ? (value as string[]).map((v) => v.trim()) : null
+  if (typeof value === 'string')
+    return value
+      .split(/[,，、;；]/)
+      .map((v) => v.trim())
+      .filter(Boolean)
   return null
 }
 
@@ -80,7 +90,11 @@ export function readZoneAttributes(
   const rawCategory = pick(p, FIELDS.category)
   let category: ZoneCategory | undefined
   if (!rawCategory) {
-    problems.push({ path: at('category'), reason: ATTRIBUTE_REASONS.CATEGORY_MISSING, message: 'category is required' })
+    problems.push({
+      path: at('category'),
+      reason: ATTRIBUTE_REASONS.CATEGORY_MISSING,
+      message: 'category is required',
+    })
   } else {
     const text = asText(rawCategory.value)
     category = isZoneCategory(text) ? text : text ? CATEGORY_BY_LABEL.get(text) : undefined
@@ -97,7 +111,12 @@ export function readZoneAttributes(
   if (rawTier) {
     const n = Number(rawTier.value)
     if (n === 1 || n === 2 || n === 3) tier = n
-    else problems.push({ path: at(rawTier.key), reason: ATTRIBUTE_REASONS.TIER_INVALID, message: 'tier must be 1, 2 or 3' })
+    else
+      problems.push({
+        path: at(rawTier.key),
+        reason: ATTRIBUTE_REASONS.TIER_INVALID,
+        message: 'tier must be 1, 2 or 3',
+      })
   }
   const tierReason = asText(pick(p, FIELDS.tier_reason)?.value)
   if (category && tier !== undefined && tier !== defaultTier(category) && !tierReason)
@@ -125,18 +144,30 @@ export function readZoneAttributes(
   if (rawDirect) {
     const list = asList(rawDirect.value)
     if (!list || !list.every((v) => UUID.test(v)))
-      problems.push({ path: at(rawDirect.key), reason: ATTRIBUTE_REASONS.BAD_ID, message: 'must be a list of UUIDs' })
+      problems.push({
+        path: at(rawDirect.key),
+        reason: ATTRIBUTE_REASONS.BAD_ID,
+        message: 'must be a list of UUIDs',
+      })
     else directIds = list.map((v) => v.toLowerCase())
   }
   const rawDirectNames = pick(p, FIELDS.direct_person_names)
   const directNames = rawDirectNames ? asList(rawDirectNames.value) : []
   if (rawDirectNames && !directNames)
-    problems.push({ path: at(rawDirectNames.key), reason: ATTRIBUTE_REASONS.BAD_VALUE, message: 'must be a list of names' })
+    problems.push({
+      path: at(rawDirectNames.key),
+      reason: ATTRIBUTE_REASONS.BAD_VALUE,
+      message: 'must be a list of names',
+    })
 
   const townshipRaw = pick(p, FIELDS.township_code)
   const township = townshipRaw ? asText(townshipRaw.value) : null
   if (townshipRaw && (!township || !/^[0-9]{9}$/.test(township)))
-    problems.push({ path: at(townshipRaw.key), reason: ATTRIBUTE_REASONS.BAD_VALUE, message: 'a 9-digit township code' })
+    problems.push({
+      path: at(townshipRaw.key),
+      reason: ATTRIBUTE_REASONS.BAD_VALUE,
+      message: 'a 9-digit township code',
+    })
 
   if (problems.length > 0 || !category) return { ok: false, problems }
   return {
