@@ -8,12 +8,15 @@ import openapiPlugin from './plugins/openapi.js'
 import staticWebPlugin from './plugins/static-web.js'
 import validationPlugin from './plugins/validation.js'
 import divisionRoutes from './routes/divisions/index.js'
+import exportRoutes from './routes/exports/index.js'
 import healthRoutes from './routes/health/index.js'
+import patrolRoutes from './routes/patrols/index.js'
 import peopleRoutes from './routes/people/index.js'
 import planRoutes from './routes/plans/index.js'
 import sessionRoutes from './routes/session/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import unitRoutes from './routes/units/index.js'
+import violationRoutes from './routes/violations/index.js'
 import zoneRoutes from './routes/zones/index.js'
 
 export interface AppOptions {
@@ -52,6 +55,9 @@ export async function buildApp(opts: AppOptions) {
       await api.register(tokenRoutes)
       await api.register(planRoutes)
       await api.register(zoneRoutes)
+      await api.register(exportRoutes)
+      await api.register(patrolRoutes)
+      await api.register(violationRoutes)
     },
     { prefix: API_PREFIX },
   )
