@@ -19,7 +19,18 @@ const UPLOADS: Record<string, string> = {
       {
         type: 'Feature',
         properties: { category: 'hotspot', name: 'fixture' },
-        geometry: { type: 'Polygon', coordinates: [[[104, 30], [104.01, 30], [104.01, 30.01], [104, 30.01], [104, 30]]] },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [104, 30],
+              [104.01, 30],
+              [104.01, 30.01],
+              [104, 30.01],
+              [104, 30],
+            ],
+          ],
+        },
       },
     ],
   }),

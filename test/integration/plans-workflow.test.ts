@@ -9,9 +9,21 @@ let citySupervisor: string
 
 const square = (x: number, y: number, d: number) => ({
   type: 'Polygon',
-  coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]],
+  coordinates: [
+    [
+      [x, y],
+      [x + d, y],
+      [x + d, y + d],
+      [x, y + d],
+      [x, y],
+    ],
+  ],
 })
-const feature = (geometry: unknown, properties: Record<string, unknown>) => ({ type: 'Feature', geometry, properties })
+const feature = (geometry: unknown, properties: Record<string, unknown>) => ({
+  type: 'Feature',
+  geometry,
+  properties,
+})
 
 beforeAll(async () => {
   ctx = await createTestContext()
@@ -62,7 +74,18 @@ describe('zone import', () => {
 
   it('refuses the whole file when one feature is bad, listing each bad feature; partial=true stores the good ones', async () => {
     const planId = await newPlan('2026-02-01')
-    const bowtie = { type: "Polygon", coordinates: [[[104, 30], [104.01, 30.01], [104.01, 30], [104, 30.006], [104, 30]]] }
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [104, 30],
+          [104.01, 30.01],
+          [104.01, 30],
+          [104, 30.006],
+          [104, 30],
+        ],
+      ],
+    }
     const features = [
       feature(square(103.95, 29.95, 0.01), { category: 'hotspot' }),
       feature(bowtie, { category: 'hotspot' }),
@@ -91,7 +114,18 @@ describe('zone import', () => {
 
   it('repair=true applies ST_MakeValid and says what changed', async () => {
     const planId = await newPlan('2026-03-01')
-    const bowtie = { type: "Polygon", coordinates: [[[104, 30], [104.01, 30.01], [104.01, 30], [104, 30.006], [104, 30]]] }
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [104, 30],
+          [104.01, 30.01],
+          [104.01, 30],
+          [104, 30.006],
+          [104, 30],
+        ],
+      ],
+    }
     const res = await importZones(planId, [feature(bowtie, { category: 'hotspot' })], '?repair=true')
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json().repaired[0].message).toMatch(/Self-intersection.*1 → 2 polygon/)
@@ -101,33 +135,77 @@ describe('zone import', () => {
 describe('plan workflow: draft → submitted → filed → superseded; zones in force by date', () => {
   it('files with the next level up and serves the zones in force on each date', async () => {
     const first = await newPlan('2026-04-01', '第一版')
-    expect((await importZones(first, [feature(square(103.91, 29.91, 0.01), { category: 'mining_area', name: '矿区A' })])).statusCode).toBe(201)
-    const submit = await ctx.app.inject({ method: 'POST', url: `/api/v1/plans/${first}/submit`, headers: bearer(planner) })
+    expect(
+      (
+        await importZones(first, [
+          feature(square(103.91, 29.91, 0.01), { category: 'mining_area', name: '矿区A' }),
+        ])
+      ).statusCode,
+    ).toBe(201)
+    const submit = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${first}/submit`,
+      headers: bearer(planner),
+    })
     expect(submit.statusCode, submit.body).toBe(200)
     expect(submit.json().status).toBe('submitted')
     // only drafts are editable
-    expect((await importZones(first, [feature(square(103.92, 29.92, 0.01), { category: 'hotspot' })])).statusCode).toBe(409)
+    expect(
+      (await importZones(first, [feature(square(103.92, 29.92, 0.01), { category: 'hotspot' })])).statusCode,
+    ).toBe(409)
     // a county cannot file its own plan
-    const selfFile = await ctx.app.inject({ method: 'POST', url: `/api/v1/plans/${first}/file`, headers: bearer(await ctx.token('admin', '510199')) })
+    const selfFile = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${first}/file`,
+      headers: bearer(await ctx.token('admin', '510199')),
+    })
     expect(selfFile.statusCode).toBe(403)
-    const filed = await ctx.app.inject({ method: 'POST', url: `/api/v1/plans/${first}/file`, headers: bearer(citySupervisor) })
+    const filed = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${first}/file`,
+      headers: bearer(citySupervisor),
+    })
     expect(filed.statusCode, filed.body).toBe(200)
     expect(filed.json().status).toBe('filed')
 
     const second = await newPlan('2026-07-01', '第二版')
-    expect((await importZones(second, [feature(square(103.93, 29.93, 0.01), { category: 'hotspot', name: '易发区B' })])).statusCode).toBe(201)
+    expect(
+      (
+        await importZones(second, [
+          feature(square(103.93, 29.93, 0.01), { category: 'hotspot', name: '易发区B' }),
+        ])
+      ).statusCode,
+    ).toBe(201)
     await ctx.app.inject({ method: 'POST', url: `/api/v1/plans/${second}/submit`, headers: bearer(planner) })
-    expect((await ctx.app.inject({ method: 'POST', url: `/api/v1/plans/${second}/file`, headers: bearer(citySupervisor) })).statusCode).toBe(200)
+    expect(
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: `/api/v1/plans/${second}/file`,
+          headers: bearer(citySupervisor),
+        })
+      ).statusCode,
+    ).toBe(200)
 
     const names = async (at: string) =>
-      ((await ctx.app.inject({ method: 'GET', url: `/api/v1/zones?division=510199&at=${at}`, headers: bearer(planner) })).json().features as {
-        properties: { name: string }
-      }[]).map((f) => f.properties.name)
+      (
+        (
+          await ctx.app.inject({
+            method: 'GET',
+            url: `/api/v1/zones?division=510199&at=${at}`,
+            headers: bearer(planner),
+          })
+        ).json().features as {
+          properties: { name: string }
+        }[]
+      ).map((f) => f.properties.name)
     expect(await names('2026-03-31')).toEqual([])
     expect(await names('2026-04-01')).toEqual(['矿区A'])
     expect(await names('2026-06-30')).toEqual(['矿区A'])
     expect(await names('2026-07-01')).toEqual(['易发区B'])
-    const firstNow = (await ctx.app.inject({ method: 'GET', url: `/api/v1/plans/${first}`, headers: bearer(planner) })).json()
+    const firstNow = (
+      await ctx.app.inject({ method: 'GET', url: `/api/v1/plans/${first}`, headers: bearer(planner) })
+    ).json()
     expect(firstNow.status).toBe('superseded')
     expect(firstNow.effective_to).toBe('2026-07-01')
   })
@@ -139,19 +217,39 @@ describe('derivations and the plan check', () => {
     // two zones overlapping by 0.002° × 0.01°
     const a = square(103.91, 29.91, 0.01)
     const b = square(103.918, 29.91, 0.01)
-    expect((await importZones(planId, [feature(a, { category: 'hotspot', name: 'A' }), feature(b, { category: 'hotspot', name: 'B' })])).statusCode).toBe(201)
+    expect(
+      (
+        await importZones(planId, [
+          feature(a, { category: 'hotspot', name: 'A' }),
+          feature(b, { category: 'hotspot', name: 'B' }),
+        ])
+      ).statusCode,
+    ).toBe(201)
 
-    const line = { type: 'LineString', coordinates: [[104.0, 29.95], [104.0, 30.05]] }
+    const line = {
+      type: 'LineString',
+      coordinates: [
+        [104.0, 29.95],
+        [104.0, 30.05],
+      ],
+    }
     const roads = await ctx.app.inject({
       method: 'POST',
       url: `/api/v1/plans/${planId}/roads`,
       headers: bearer(planner),
-      payload: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: line, properties: { road_class: 'main', name: 'G108' } }] },
+      payload: {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', geometry: line, properties: { road_class: 'main', name: 'G108' } }],
+      },
     })
     expect(roads.statusCode, roads.body).toBe(201)
     expect(roads.json().zones).toBe(1)
-    const fc = (await ctx.app.inject({ method: 'GET', url: `/api/v1/plans/${planId}/zones`, headers: bearer(planner) })).json()
-    const road = fc.features.find((f: { properties: { category: string } }) => f.properties.category === 'main_road')
+    const fc = (
+      await ctx.app.inject({ method: 'GET', url: `/api/v1/plans/${planId}/zones`, headers: bearer(planner) })
+    ).json()
+    const road = fc.features.find(
+      (f: { properties: { category: string } }) => f.properties.category === 'main_road',
+    )
     // flat-ended corridor: 2 × 200 m × the line's length; meridian arc of 0.1° at 30°N ≈ 11,085 m
     const a84 = 6378137
     const e2 = 0.00669437999014
@@ -160,17 +258,36 @@ describe('derivations and the plan check', () => {
     const length = M * ((0.1 * Math.PI) / 180)
     expect(Math.abs(road.properties.area_m2 - 400 * length) / (400 * length)).toBeLessThan(0.01)
 
-    const derived = await ctx.app.inject({ method: 'POST', url: `/api/v1/plans/${planId}/derive-other`, headers: bearer(planner) })
+    const derived = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${planId}/derive-other`,
+      headers: bearer(planner),
+    })
     expect(derived.statusCode, derived.body).toBe(201)
     const plan = derived.json().plan
-    const county = (await ctx.app.inject({ method: 'GET', url: '/api/v1/divisions/510199', headers: bearer(planner) })).json()
+    const county = (
+      await ctx.app.inject({ method: 'GET', url: '/api/v1/divisions/510199', headers: bearer(planner) })
+    ).json()
     // tiers 1–3 cover the county once, except where A and B overlap (counted twice)
     const overlapM2 = geodesicAreaM2(square(103.918, 29.91, 0.002) as never) * 1 // 0.002 wide strip…
-    const stripM2 = geodesicAreaM2({ type: 'Polygon', coordinates: [[[103.918, 29.91], [103.92, 29.91], [103.92, 29.92], [103.918, 29.92], [103.918, 29.91]]] } as never)
+    const stripM2 = geodesicAreaM2({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [103.918, 29.91],
+          [103.92, 29.91],
+          [103.92, 29.92],
+          [103.918, 29.92],
+          [103.918, 29.91],
+        ],
+      ],
+    } as never)
     expect(overlapM2).toBeGreaterThan(0)
     expect(Math.abs(plan.area_m2 - stripM2 - county.area_m2) / county.area_m2).toBeLessThan(0.001)
 
-    const check = (await ctx.app.inject({ method: 'GET', url: `/api/v1/plans/${planId}/check`, headers: bearer(planner) })).json()
+    const check = (
+      await ctx.app.inject({ method: 'GET', url: `/api/v1/plans/${planId}/check`, headers: bearer(planner) })
+    ).json()
     const overlap = check.problems.find((p: { kind: string }) => p.kind === 'overlap')
     expect(Math.abs(overlap.area_m2 - stripM2) / stripM2).toBeLessThan(0.001)
     expect(check.counts.uncovered).toBe(0)

@@ -30,7 +30,7 @@ function crsCode(crs: FeatureValidation['crs']): string {
 export async function readZoneUpload(body: UploadBody, query: ImportQuery): Promise<ZoneUpload> {
   let validation: FeatureValidation
   let featureCount: number
-  let source = 'param'
+  let source: string
   if (body.kind === 'json') {
     validation = validateGeoJsonText(body.text, { crsParam: query.crs })
     const doc = safeCount(body.text)
