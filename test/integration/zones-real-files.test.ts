@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
-import gcoord from 'gcoord'
+import * as gcoordModule from 'gcoord'
 import JSZip from 'jszip'
 import proj4 from 'proj4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +11,9 @@ import { sharedFile } from '../support/paths.js'
 import { gdalToWgs84GeoJson } from './support/gdal.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 import { snapshotDatabase } from './support/snapshot.js'
+
+// gcoord is CommonJS whose typings claim a default export (see server/domain/track/convert-crs.ts).
+const gcoord = gcoordModule.default as unknown as typeof gcoordModule.default.default
 
 /** Real files from ../shared/data (see its MANIFEST.md): each imports with correct areas or is
  *  refused with the right reason. Areas are checked against GDAL's own reading and reprojection. */
