@@ -10,10 +10,12 @@ import validationPlugin from './plugins/validation.js'
 import divisionRoutes from './routes/divisions/index.js'
 import exportRoutes from './routes/exports/index.js'
 import healthRoutes from './routes/health/index.js'
+import ogcRoutes from './routes/ogc/index.js'
 import patrolRoutes from './routes/patrols/index.js'
 import peopleRoutes from './routes/people/index.js'
 import planRoutes from './routes/plans/index.js'
 import sessionRoutes from './routes/session/index.js'
+import tileRoutes from './routes/tiles/index.js'
 import tokenRoutes from './routes/tokens/index.js'
 import unitRoutes from './routes/units/index.js'
 import violationRoutes from './routes/violations/index.js'
@@ -58,9 +60,13 @@ export async function buildApp(opts: AppOptions) {
       await api.register(exportRoutes)
       await api.register(patrolRoutes)
       await api.register(violationRoutes)
+      await api.register(tileRoutes)
+      await api.register(ogcRoutes, { prefix: '/ogc' })
     },
     { prefix: API_PREFIX },
   )
+  // OGC API – Features also at the root path that GIS clients are usually given
+  await app.register(ogcRoutes, { prefix: '/ogc' })
   await app.register(staticWebPlugin, { dir: opts.webDir })
   return app
 }

@@ -11,6 +11,9 @@ import { snapshotDatabase } from './support/snapshot.js'
 const DEVICE_ALLOWED = new Set(['POST /api/v1/patrols', 'GET /api/v1/me'])
 const PLACEHOLDER_UUID = '00000000-0000-4000-8000-000000000000'
 
+// Path parameters that name one record (tile coordinates do not: a tile is a filtered list).
+const RECORD_PARAM = /\{(?!z\}|x\}|y\}|collectionId\})\w+\}/
+
 // Routes that take a file rather than a JSON document with a schema example: what to send them.
 const UPLOADS: Record<string, string> = {
   'POST /api/v1/plans/{id}/zones': JSON.stringify({
@@ -85,6 +88,19 @@ beforeAll(async () => {
     payload: UPLOADS['POST /api/v1/plans/{id}/zones'],
   })
   expect(zones.statusCode, zones.body).toBe(201)
+  // filed, so that its zone is in force (tiles, OGC items)
+  const submitted = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/plans/${plan.json().id}/submit`,
+    headers: bearer(countyAdmin),
+  })
+  expect(submitted.statusCode, submitted.body).toBe(200)
+  const filed = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/plans/${plan.json().id}/file`,
+    headers: bearer(await ctx.token('admin', '510100')),
+  })
+  expect(filed.statusCode, filed.body).toBe(200)
   ids = {
     units: unit.json().id,
     people: person.json().id,
@@ -123,6 +139,9 @@ function urlOf(op: Operation): string {
   return op.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (name === 'code' || name === 'division') return '510199'
     if (name === 'zoneId') return ids.zoneId ?? PLACEHOLDER_UUID
+    if (name === 'featureId') return ids.zoneId ?? PLACEHOLDER_UUID
+    if (name === 'collectionId') return 'zones'
+    if (name === 'z' || name === 'x' || name === 'y') return '0'
     return ids[resource] ?? PLACEHOLDER_UUID
   })
 }
@@ -186,7 +205,7 @@ describe('access control, generated from the OpenAPI document', () => {
     for (const op of operations.filter((o) => !o.isPublic)) {
       const key = `${op.method} ${op.path}`
       const res = await send(op, siblingAdmin)
-      const targetsRecord = op.path.includes('{') || op.method !== 'GET'
+      const targetsRecord = RECORD_PARAM.test(op.path) || op.method !== 'GET'
       if (targetsRecord) {
         // Routes without an example body may stop at validation (400/422) before any lookup.
         const allowed = op.example === undefined && op.contentType ? [400, 403, 404, 422] : [403, 404]
@@ -201,7 +220,9 @@ describe('access control, generated from the OpenAPI document', () => {
   })
 
   it('the same requests find their records for the county itself (so the refusals above are not vacuous)', async () => {
-    for (const op of operations.filter((o) => !o.isPublic && (o.path.includes('{') || o.method !== 'GET'))) {
+    for (const op of operations.filter(
+      (o) => !o.isPublic && (RECORD_PARAM.test(o.path) || o.method !== 'GET'),
+    )) {
       if (op.method === 'DELETE') continue
       const res = await send(op, countyAdmin)
       const key = `${op.method} ${op.path} → ${res.statusCode} ${res.body}`

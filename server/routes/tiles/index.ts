@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { toCalendarDate } from '../../domain/rules/calendar-date.js'
+import { badRequest, notFound } from '../../errors.js'
+import { READERS } from '../../plugins/auth.js'
+import { etagOf, ifNoneMatchHits } from '../../tiles/tile-etag.js'
+import { findTileAddressIssues } from '../../tiles/tile-grid.js'
+import { problemResponses } from '../common-schemas.js'
+import { PLAN_VISIBLE_SQL, PLAN_ZONES_TILE_SOURCE, ZONES_IN_FORCE_TILE_SOURCE } from './queries.js'
+import { renderLayerTile } from './render-layer-tile.js'
+import { MVT_MEDIA_TYPE, TileParams, tileResponses, ZoneTileQuery } from './schemas.js'
+
+// Tiles are computed per caller (row-level security), so only the caller's own cache may keep them;
+// a minute is short enough for an edited plan to show up on the next pan.
+const TILE_CACHE_CONTROL = 'private, max-age=60'
+
+/**
+ * Vector tiles. Every layer goes through `renderLayerTile` (tile-space SQL + MVT encoding in
+ * TypeScript); an empty tile is answered 204 No Content, which MapLibre and OpenLayers draw as empty.
+ */
+const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/tiles/zones/:z/:x/:y.mvt',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['tiles'],
+        summary: 'Zones as a Mapbox vector tile (layer `zones`)',
+        description:
+          'Zones in force on `at` (default today), or one plan as drawn with `plan_id`. ' +
+          'Cache-Control private, max-age=60; ETag honoured in If-None-Match (304). ' +
+          'An empty tile is 204 with no body. Use `promoteId: "id"` in MapLibre for feature state.',
+        params: TileParams,
+        querystring: ZoneTileQuery,
+        response: { ...tileResponses, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { z, x, y } = request.params
+      const issues = findTileAddressIssues({ z, x, y })
+      if (issues.length > 0)
+        throw badRequest(
+          `${z}/${x}/${y} is not a tile: ${issues.map((i) => i.message).join('; ')}`,
+          issues.map((i) => ({ ...i })),
+        )
+      const { at, plan_id: planId } = request.query
+      if (at !== undefined && planId !== undefined)
+        throw badRequest('give either at (zones in force) or plan_id (one plan as drawn), not both', [
+          { path: '/querystring/plan_id', message: 'cannot be combined with at' },
+        ])
+
+      const tile = await request.db.transaction(async (tx) => {
+        if (planId !== undefined) {
+          if ((await tx.query(PLAN_VISIBLE_SQL, [planId])).rowCount === 0)
+            throw notFound(`plan ${planId} not found in your jurisdiction`)
+          return renderLayerTile(tx, {
+            sql: PLAN_ZONES_TILE_SOURCE,
+            params: [planId],
+            layerName: 'zones',
+            z,
+            x,
+            y,
+          })
+        }
+        const day = at ?? toCalendarDate(new Date())
+        return renderLayerTile(tx, {
+          sql: ZONES_IN_FORCE_TILE_SOURCE,
+          params: [day],
+          layerName: 'zones',
+          z,
+          x,
+          y,
+        })
+      })
+
+      reply.header('cache-control', TILE_CACHE_CONTROL).header('vary', 'authorization')
+      if (tile.featureCount === 0) return reply.code(204).send()
+      const etag = etagOf(tile.bytes)
+      reply.header('etag', etag)
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
+      return reply
+        .code(200)
+        .type(MVT_MEDIA_TYPE)
+        .send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
+    },
+  )
+}
+
+export default tileRoutes
