@@ -11,8 +11,8 @@ import { findPlanParties, listExportZones, lockPlanForExport, summarisePlanAreas
 import { exportResponses, ExportQuery, MEDIA_TYPE } from './schemas.js'
 
 const SOFTWARE_VERSION =
-  (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ??
-  'unknown'
+  (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string })
+    .version ?? 'unknown'
 
 /** The filing package (备案材料) of a zone plan, whole or one member at a time. */
 const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -22,7 +22,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: { roles: READERS } },
       schema: {
         tags: ['plans'],
-        summary: 'The filing package of a plan: zones as GeoJSON and Shapefile, the register (xlsx), plan.json',
+        summary:
+          'The filing package of a plan: zones as GeoJSON and Shapefile, the register (xlsx), plan.json',
         description:
           'format=zip (default) holds zones.geojson (RFC 7946, WGS84), zones.shp/.shx/.dbf/.prj/.cpg ' +
           '(CGCS2000 EPSG:4490, UTF-8 attributes), register.xlsx (巡查区域登记表 and a summary by tier ' +
@@ -50,15 +51,22 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return { plan, parties, zones, summary }
       })
       const read = performance.now()
-      const built = await buildExport(format, data, { generatedAt: new Date(), softwareVersion: SOFTWARE_VERSION })
+      const built = await buildExport(format, data, {
+        generatedAt: new Date(),
+        softwareVersion: SOFTWARE_VERSION,
+      })
       const done = performance.now()
-      if (built.warnings.length > 0) request.log.warn({ plan: data.plan.id, warnings: built.warnings }, 'export warnings')
+      if (built.warnings.length > 0)
+        request.log.warn({ plan: data.plan.id, warnings: built.warnings }, 'export warnings')
       return reply
         .code(200)
         .type(format === 'geojson' ? `${MEDIA_TYPE.geojson}; charset=utf-8` : MEDIA_TYPE[format])
         .header('content-disposition', attachmentDisposition(built.fileName, built.asciiFileName))
         .header('cache-control', 'private, no-store')
-        .header('server-timing', `db;dur=${(read - started).toFixed(1)}, build;dur=${(done - read).toFixed(1)}`)
+        .header(
+          'server-timing',
+          `db;dur=${(read - started).toFixed(1)}, build;dur=${(done - read).toFixed(1)}`,
+        )
         .send(built.bytes)
     },
   )
