@@ -141,18 +141,22 @@ export function readZoneAttributes(
 
   let directIds: string[] = []
   const rawDirect = pick(p, FIELDS.direct_person_ids)
+  // Our own export writes names into DIRECT_PER (a register is read by people); ids or names are
+  // both accepted there, so an exported Shapefile imports again.
+  let directNamesFromIdField: string[] = []
   if (rawDirect) {
     const list = asList(rawDirect.value)
-    if (!list || !list.every((v) => UUID.test(v)))
+    if (!list)
       problems.push({
         path: at(rawDirect.key),
         reason: ATTRIBUTE_REASONS.BAD_ID,
-        message: 'must be a list of UUIDs',
+        message: 'must be a list of UUIDs or names',
       })
-    else directIds = list.map((v) => v.toLowerCase())
+    else if (list.every((v) => UUID.test(v))) directIds = list.map((v) => v.toLowerCase())
+    else directNamesFromIdField = list
   }
   const rawDirectNames = pick(p, FIELDS.direct_person_names)
-  const directNames = rawDirectNames ? asList(rawDirectNames.value) : []
+  const directNames = rawDirectNames ? asList(rawDirectNames.value) : directNamesFromIdField
   if (rawDirectNames && !directNames)
     problems.push({
       path: at(rawDirectNames.key),
