@@ -45,7 +45,7 @@ const FIELDS = {
   unit_id: ['unit_id', 'UNIT_ID'],
   unit_name: ['unit', 'unit_name', 'UNIT', '责任单位'],
   main_person_id: ['main_person_id', 'main_perso', 'MAIN_PERSO'],
-  main_person_name: ['main_person', 'main_pname', '主要责任人'],
+  main_person_name: ['main_person', 'main_pname', 'MAIN_PERS', '主要责任人'],
   direct_person_ids: ['direct_person_ids', 'direct_per', 'DIRECT_PER'],
   direct_person_names: ['direct_persons', 'direct_pnm', '直接责任人'],
 } as const
