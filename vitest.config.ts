@@ -8,7 +8,12 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         test: {
@@ -20,6 +25,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           // PGlite is single-threaded wasm; two workers on a 2-core machine is the useful maximum.
           maxWorkers: 2,
+          // after the unit tests: the two groups run with different worker counts
+          sequence: { groupOrder: 1 },
         },
       },
     ],
