@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Db, Queryable } from '../db/port.js'
 import { createScopedDb } from '../db/scoped-db.js'
 import { readJobState, writeJobState, type JobState } from '../jobs/job-state.js'
+import { DEMO_ZONES_STEP } from './demo-zones.js'
 import { insertDivision } from '../routes/divisions/queries.js'
 import type { CreateDivisionBody } from '../routes/divisions/schemas.js'
 import { insertPerson } from '../routes/people/queries.js'
@@ -118,7 +119,7 @@ export const FOUNDATION_STEPS: DemoStep[] = [
   },
 ]
 
-const registeredSteps: DemoStep[] = [...FOUNDATION_STEPS]
+const registeredSteps: DemoStep[] = [...FOUNDATION_STEPS, DEMO_ZONES_STEP]
 
 export function registerDemoStep(step: DemoStep): void {
   if (!registeredSteps.some((s) => s.name === step.name)) registeredSteps.push(step)

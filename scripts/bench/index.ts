@@ -1,0 +1,32 @@
+import { DEMO_DIR, ensureDemoFiles } from '../../server/demo/demo-files.js'
+import { openBenchDatabases } from './databases.js'
+import { printTable, type ResultRow } from './harness.js'
+import { benchZoneImport, benchZoneTiles, loadFoundation } from './zones-bench.js'
+
+/**
+ * `npm run bench` — on the embedded PGlite and, when DATABASE_URL is set, on that PostgreSQL
+ * (a fresh database, dropped afterwards). Each figure is a median with its p95 and a baseline
+ * measured in the same run. `BENCH_DB=pglite|postgres` picks one.
+ */
+async function main() {
+  await ensureDemoFiles(DEMO_DIR)
+  const rows: ResultRow[] = []
+  for (const b of await openBenchDatabases()) {
+    try {
+      console.error(`[bench] ${b.label}: loading the demo county's divisions, units and people`)
+      await loadFoundation(b, DEMO_DIR)
+      console.error(`[bench] ${b.label}: zone import`)
+      rows.push(...(await benchZoneImport(b, DEMO_DIR)))
+      console.error(`[bench] ${b.label}: zone tiles`)
+      rows.push(...(await benchZoneTiles(b, DEMO_DIR)))
+    } finally {
+      await b.dispose()
+    }
+  }
+  printTable(rows)
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})
