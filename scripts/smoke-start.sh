@@ -8,10 +8,10 @@ DIR=$(mktemp -d)
 export PGLITE_DIR="$DIR/pgdata" PORT LANDPATROL_DEMO=${LANDPATROL_DEMO:-1}
 export LANDPATROL_BOOTSTRAP_TOKEN="smoke-bootstrap-token-$$-$RANDOM"
 LOG="$DIR/server.log"
-npm run build --silent
+npm run build:web --silent
 
 start() {
-  node dist/server/server.js >>"$LOG" 2>&1 &
+  node --import tsx server/server.ts >>"$LOG" 2>&1 &
   PID=$!
   local t0; t0=$(date +%s)
   for _ in $(seq 1 120); do

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { PROJECT_ROOT } from '../paths.js'
 
@@ -42,9 +43,32 @@ export function demoFilesPresent(dir: string): boolean {
   )
 }
 
-/** Generates the demo county into `dir` when it is not there yet (nothing generated is committed). */
+/**
+ * Generates the demo county into `dir` when it is not there yet (nothing generated is committed).
+ * The generator is CPU-bound for ~30 s, so it runs in a child process (the server keeps answering,
+ * /health included) and writes to a temporary folder that is renamed into place when complete:
+ * an interrupted generation leaves nothing half-written and is simply redone.
+ */
 export async function ensureDemoFiles(dir: string): Promise<void> {
   if (demoFilesPresent(dir)) return
-  const { generateDemoCounty } = await import('../../scripts/demo/generate.js')
-  await generateDemoCounty(dir)
+  const tmp = `${dir}.tmp`
+  await rm(tmp, { recursive: true, force: true })
+  const script = path.join(PROJECT_ROOT, 'scripts/demo/generate.ts')
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, tmp], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    // a server that stops takes its generator with it
+    const stop = () => child.kill('SIGTERM')
+    process.once('exit', stop)
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      process.removeListener('exit', stop)
+      if (code === 0) resolve()
+      else reject(new Error(`demo generator exited with ${signal ?? code}`))
+    })
+  })
+  await rm(dir, { recursive: true, force: true })
+  await rename(tmp, dir)
 }
