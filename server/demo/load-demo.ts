@@ -121,6 +121,10 @@ export const FOUNDATION_STEPS: DemoStep[] = [
 
 const registeredSteps: DemoStep[] = [...FOUNDATION_STEPS, DEMO_ZONES_STEP]
 
+export function demoSteps(): DemoStep[] {
+  return [...registeredSteps]
+}
+
 export function registerDemoStep(step: DemoStep): void {
   if (!registeredSteps.some((s) => s.name === step.name)) registeredSteps.push(step)
 }
@@ -129,8 +133,11 @@ export function registerDemoStep(step: DemoStep): void {
  * Loads the demo county step by step. Each step commits together with its "done" mark, so an
  * interrupted load resumes at the first unfinished step and never half-applies one.
  */
-export async function loadDemo(ctx: DemoContext, opts: { force?: boolean } = {}): Promise<JobState> {
-  const steps = registeredSteps
+export async function loadDemo(
+  ctx: DemoContext,
+  opts: { force?: boolean; steps?: DemoStep[] } = {},
+): Promise<JobState> {
+  const steps = opts.steps ?? registeredSteps
   const total = steps.reduce((s, st) => s + st.weight, 0)
   const previous = opts.force ? undefined : await readJobState(ctx.db, DEMO_JOB)
   if (previous?.state === 'done' && previous.completed_steps.length === steps.length) return previous

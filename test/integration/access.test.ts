@@ -101,7 +101,36 @@ beforeAll(async () => {
     headers: bearer(await ctx.token('admin', '510100')),
   })
   expect(filed.statusCode, filed.body).toBe(200)
+  const violation = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/violations',
+    headers: bearer(countyAdmin),
+    payload: {
+      category: 1,
+      source: 'patrol',
+      found_at: '2026-09-30T09:00:00+08:00',
+      location: { type: 'Point', coordinates: [104.0, 30.0] },
+    },
+  })
+  expect(violation.statusCode, violation.body).toBe(201)
+  const attachment = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/violations/${violation.json().id}/attachments`,
+    headers: { ...bearer(countyAdmin), 'content-type': 'image/png' },
+    payload: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]),
+  })
+  expect(attachment.statusCode, attachment.body).toBe(201)
+  const tip = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/tips',
+    headers: bearer(countyAdmin),
+    payload: { channel: 'visit', received_at: '2026-09-30T09:00:00+08:00', content: 'fixture' },
+  })
+  expect(tip.statusCode, tip.body).toBe(201)
   ids = {
+    violations: violation.json().id,
+    aid: attachment.json().id,
+    tips: tip.json().id,
     units: unit.json().id,
     people: person.json().id,
     plans: plan.json().id,
@@ -139,6 +168,9 @@ function urlOf(op: Operation): string {
   return op.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (name === 'code' || name === 'division') return '510199'
     if (name === 'zoneId') return ids.zoneId ?? PLACEHOLDER_UUID
+    if (name === 'aid') return ids.aid ?? PLACEHOLDER_UUID
+    if (name === 'year') return '2026'
+    if (name === 'date') return '2027-10-09'
     if (name === 'featureId') return ids.zoneId ?? PLACEHOLDER_UUID
     if (name === 'collectionId') return 'zones'
     if (name === 'z' || name === 'x' || name === 'y') return '0'

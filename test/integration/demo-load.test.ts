@@ -1,0 +1,116 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemoCounty } from '../../scripts/demo/generate.js'
+import { demoSteps, loadDemo, type DemoStep } from '../../server/demo/load-demo.js'
+import { readJobState } from '../../server/jobs/job-state.js'
+import { bearer, createTestContext, type TestContext } from './support/test-app.js'
+
+/** The demo county loads through the product's own paths, in resumable steps with progress. */
+
+let ctx: TestContext
+let dir: string
+const quiet = { info: () => {}, warn: () => {}, error: () => {} }
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'lp-demo-'))
+  // patrols scaled down: this file is about loading, not about the month of tracks
+  await generateDemoCounty(dir, { scale: 0.02 })
+  ctx = await createTestContext({ seedDivisions: false })
+})
+afterAll(async () => {
+  await ctx?.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const count = async (sql: string) => (await ctx.db.query<{ n: number }>(sql)).rows[0]!.n
+
+describe('demo county load', () => {
+  it('stops at a failing step with the finished steps recorded, then resumes without redoing them', async () => {
+    const failing: DemoStep = {
+      name: 'boom',
+      weight: 1,
+      run: async () => {
+        throw new Error('interrupted')
+      },
+    }
+    const steps = demoSteps()
+    // the failing step sits after units: units are committed, the rest not yet
+    const unitsAt = steps.findIndex((s) => s.name === 'units')
+    const interrupted = [...steps.slice(0, unitsAt + 1), failing, ...steps.slice(unitsAt + 1)]
+    const first = await loadDemo({ dir, db: ctx.db, log: quiet }, { steps: interrupted })
+    expect(first.state).toBe('failed')
+    expect(first.completed_steps).toEqual(['divisions', 'units'])
+    const unitsAfterFirst = await count('SELECT count(*)::integer AS n FROM units')
+    expect(unitsAfterFirst).toBeGreaterThanOrEqual(11)
+    expect(await count('SELECT count(*)::integer AS n FROM people')).toBe(0)
+
+    const resumed = await loadDemo({ dir, db: ctx.db, log: quiet })
+    expect(resumed.state).toBe('done')
+    expect(resumed.percent).toBe(100)
+    expect(await count('SELECT count(*)::integer AS n FROM units')).toBe(unitsAfterFirst)
+    expect((await readJobState(ctx.db, 'demo'))?.state).toBe('done')
+  })
+
+  it('has loaded every division, unit and person of the files', async () => {
+    const divisions = JSON.parse(await readFile(path.join(dir, 'divisions.json'), 'utf8')) as unknown[]
+    const people = JSON.parse(await readFile(path.join(dir, 'people.json'), 'utf8')) as unknown[]
+    const officers = JSON.parse(await readFile(path.join(dir, 'info-officers.json'), 'utf8')) as unknown[]
+    expect(await count(`SELECT count(*)::integer AS n FROM divisions WHERE code <> '000000'`)).toBe(
+      divisions.length,
+    )
+    expect(await count('SELECT count(*)::integer AS n FROM people')).toBe(people.length + officers.length)
+    expect(people.length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('has filed the zone plan: ≥ 1,500 zones of every category in force, tier 3 derived', async () => {
+    const token = await ctx.token('viewer', '510199')
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/zones?division=510199&at=2026-10-15',
+      headers: bearer(token),
+    })
+    expect(res.statusCode).toBe(200)
+    const features = res.json().features as { properties: { category: string; tier: number } }[]
+    expect(features.length).toBeGreaterThanOrEqual(1500)
+    const categories = new Set(features.map((f) => f.properties.category))
+    for (const c of [
+      'basic_farmland',
+      'urban_planning',
+      'urban_fringe',
+      'township_seat',
+      'main_road',
+      'development_zone',
+      'mining_area',
+      'hotspot',
+      'other_farmland',
+      'village_fringe',
+      'village_planning',
+      'village_surroundings',
+      'rural_road',
+      'other',
+    ])
+      expect(categories, c).toContain(c)
+    // tiers 1–3 cover the county: the plan check finds no uncovered land
+    const plans = (
+      await ctx.app.inject({ method: 'GET', url: '/api/v1/plans?division=510199', headers: bearer(token) })
+    ).json().items
+    expect(plans[0].status).toBe('filed')
+    const check = (
+      await ctx.app.inject({
+        method: 'GET',
+        url: `/api/v1/plans/${plans[0].id}/check`,
+        headers: bearer(token),
+      })
+    ).json()
+    expect(check.counts.uncovered).toBe(0)
+  })
+
+  it('a second load of a finished demo does nothing', async () => {
+    const before = await count('SELECT count(*)::integer AS n FROM zones')
+    const again = await loadDemo({ dir, db: ctx.db, log: quiet })
+    expect(again.state).toBe('done')
+    expect(await count('SELECT count(*)::integer AS n FROM zones')).toBe(before)
+  })
+})
