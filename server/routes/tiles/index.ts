@@ -5,9 +5,14 @@ import { READERS } from '../../plugins/auth.js'
 import { etagOf, ifNoneMatchHits } from '../../tiles/tile-etag.js'
 import { findTileAddressIssues } from '../../tiles/tile-grid.js'
 import { problemResponses } from '../common-schemas.js'
-import { PLAN_VISIBLE_SQL, PLAN_ZONES_TILE_SOURCE, ZONES_IN_FORCE_TILE_SOURCE } from './queries.js'
+import {
+  PLAN_VISIBLE_SQL,
+  PLAN_ZONES_TILE_SOURCE,
+  VIOLATIONS_TILE_SOURCE,
+  ZONES_IN_FORCE_TILE_SOURCE,
+} from './queries.js'
 import { renderLayerTile } from './render-layer-tile.js'
-import { MVT_MEDIA_TYPE, TileParams, tileResponses, ZoneTileQuery } from './schemas.js'
+import { MVT_MEDIA_TYPE, TileParams, tileResponses, ViolationTileQuery, ZoneTileQuery } from './schemas.js'
 
 // Tiles are computed per caller (row-level security), so only the caller's own cache may keep them;
 // a minute is short enough for an edited plan to show up on the next pan.
@@ -72,6 +77,51 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
       })
 
+      reply.header('cache-control', TILE_CACHE_CONTROL).header('vary', 'authorization')
+      if (tile.featureCount === 0) return reply.code(204).send()
+      const etag = etagOf(tile.bytes)
+      reply.header('etag', etag)
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
+      return reply
+        .code(200)
+        .type(MVT_MEDIA_TYPE)
+        .send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
+    },
+  )
+
+  app.get(
+    '/tiles/violations/:z/:x/:y.mvt',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['tiles'],
+        summary: 'Violations as a Mapbox vector tile (layer `violations`, points)',
+        description:
+          'Filtered by the date found (from, to) and category. Same caching as the zone tiles; empty → 204.',
+        params: TileParams,
+        querystring: ViolationTileQuery,
+        response: { ...tileResponses, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { z, x, y } = request.params
+      const issues = findTileAddressIssues({ z, x, y })
+      if (issues.length > 0)
+        throw badRequest(
+          `${z}/${x}/${y} is not a tile: ${issues.map((i) => i.message).join('; ')}`,
+          issues.map((i) => ({ ...i })),
+        )
+      const q = request.query
+      const tile = await request.db.transaction((tx) =>
+        renderLayerTile(tx, {
+          sql: VIOLATIONS_TILE_SOURCE,
+          params: [q.from ?? null, q.to ?? null, q.category ?? null],
+          layerName: 'violations',
+          z,
+          x,
+          y,
+        }),
+      )
       reply.header('cache-control', TILE_CACHE_CONTROL).header('vary', 'authorization')
       if (tile.featureCount === 0) return reply.code(204).send()
       const etag = etagOf(tile.bytes)

@@ -90,3 +90,24 @@ export const PLAN_ZONES_TILE_SOURCE = `SELECT z.geom, ${ZONE_TILE_PROPERTIES} AS
    WHERE z.plan_id = $4::uuid`
 
 export const PLAN_VISIBLE_SQL = `SELECT 1 FROM zone_plans WHERE id = $1::uuid`
+
+/**
+ * Source of the `violations` layer: each violation's location as a point, filtered by the time it
+ * was found ($4, $5: an inclusive span of Beijing dates; null = open-ended) and, optionally, by
+ * category ($6). MapLibre draws heat at low zoom and points at high zoom from the same layer.
+ */
+export const VIOLATIONS_TILE_SOURCE = `
+  SELECT v.location AS geom,
+         jsonb_build_object(
+           'id', v.id,
+           'category', v.category,
+           'status', v.status,
+           'major', v.major,
+           'found_at', to_char(v.found_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),
+           'overdue', (v.status IN ('found', 'stopped') AND v.report_due < now())
+         ) AS properties
+    FROM violations v CROSS JOIN tile t
+   WHERE v.location && t.bbox
+     AND ($4::date IS NULL OR (v.found_at AT TIME ZONE 'Asia/Shanghai')::date >= $4::date)
+     AND ($5::date IS NULL OR (v.found_at AT TIME ZONE 'Asia/Shanghai')::date <= $5::date)
+     AND ($6::smallint IS NULL OR v.category = $6::smallint)`

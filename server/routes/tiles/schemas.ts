@@ -43,3 +43,12 @@ export const tileResponses = {
   204: { description: 'no zone in this tile (an empty body; renderers draw nothing)', type: 'null' },
   304: { description: 'the tile has not changed since the ETag sent in If-None-Match', type: 'null' },
 }
+
+export const ViolationTileQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date', description: 'found on or after (Beijing date)' })),
+    to: Type.Optional(Type.String({ format: 'date', description: 'found on or before (Beijing date)' })),
+    category: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+  },
+  { additionalProperties: false },
+)
