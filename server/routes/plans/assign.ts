@@ -10,10 +10,10 @@ export async function assignByTownship(tx: Queryable, plan: PlanRow, body: Assig
       { path: '/township_code', message: 'not a township of the plan’s county' },
     ])
   if (body.unit_id) {
-    const unit = await tx.query('SELECT 1 FROM units WHERE id = $1::uuid AND starts_with(division_code, $2::text)', [
-      body.unit_id,
-      plan.division_code,
-    ])
+    const unit = await tx.query(
+      'SELECT 1 FROM units WHERE id = $1::uuid AND starts_with(division_code, $2::text)',
+      [body.unit_id, plan.division_code],
+    )
     if (unit.rowCount === 0) throw notFound(`unit ${body.unit_id} not found in county ${plan.division_code}`)
   }
   const personIds = [...(body.main_person_id ? [body.main_person_id] : []), ...(body.direct_person_ids ?? [])]
@@ -23,7 +23,8 @@ export async function assignByTownship(tx: Queryable, plan: PlanRow, body: Assig
       [personIds, plan.division_code],
     )
     const missing = personIds.filter((id) => !found.rows.some((r) => r.id === id))
-    if (missing.length > 0) throw notFound(`person(s) ${missing.join(', ')} not found in county ${plan.division_code}`)
+    if (missing.length > 0)
+      throw notFound(`person(s) ${missing.join(', ')} not found in county ${plan.division_code}`)
   }
   const res = await tx.query(
     `UPDATE zones SET

@@ -1,7 +1,16 @@
 import type { Queryable } from '../../db/port.js'
 
 export interface PlanProblem {
-  kind: 'invalid' | 'overlap' | 'sliver' | 'hole' | 'uncovered' | 'outside_county' | 'no_unit' | 'no_main_person' | 'no_direct_person'
+  kind:
+    | 'invalid'
+    | 'overlap'
+    | 'sliver'
+    | 'hole'
+    | 'uncovered'
+    | 'outside_county'
+    | 'no_unit'
+    | 'no_main_person'
+    | 'no_direct_person'
   zone_ids: string[]
   message: string
   area_m2?: number
@@ -30,10 +39,22 @@ export async function checkPlan(
     [opts.planId],
   )
   for (const r of invalid.rows)
-    problems.push({ kind: 'invalid', zone_ids: [r.id], message: `invalid: ${r.reason}`, location: r.location })
+    problems.push({
+      kind: 'invalid',
+      zone_ids: [r.id],
+      message: `invalid: ${r.reason}`,
+      location: r.location,
+    })
 
   // Overlaps: pairs whose intersection has area (touching edges are fine), measured on the ellipsoid.
-  const overlaps = await db.query<{ a: string; b: string; area_m2: number; location: unknown; an: string; bn: string }>(
+  const overlaps = await db.query<{
+    a: string
+    b: string
+    area_m2: number
+    location: unknown
+    an: string
+    bn: string
+  }>(
     `WITH z AS (SELECT id, name, geom FROM zones WHERE plan_id = $1::uuid AND ST_IsValid(geom)),
      pairs AS (
        SELECT a.id AS a, b.id AS b, a.name AS an, b.name AS bn, ST_Intersection(a.geom, b.geom) AS g
@@ -112,7 +133,14 @@ export async function checkPlan(
       location: r.location,
     })
 
-  const unassigned = await db.query<{ id: string; name: string; no_unit: boolean; no_main: boolean; no_direct: boolean; location: unknown }>(
+  const unassigned = await db.query<{
+    id: string
+    name: string
+    no_unit: boolean
+    no_main: boolean
+    no_direct: boolean
+    location: unknown
+  }>(
     `SELECT id, name, unit_id IS NULL AS no_unit, main_person_id IS NULL AS no_main,
             cardinality(direct_person_ids) = 0 AS no_direct, ${point('geom')} AS location
        FROM zones WHERE plan_id = $1::uuid
@@ -121,14 +149,42 @@ export async function checkPlan(
     [opts.planId],
   )
   for (const r of unassigned.rows) {
-    if (r.no_unit) problems.push({ kind: 'no_unit', zone_ids: [r.id], message: `「${r.name}」 has no responsible unit`, location: r.location })
+    if (r.no_unit)
+      problems.push({
+        kind: 'no_unit',
+        zone_ids: [r.id],
+        message: `「${r.name}」 has no responsible unit`,
+        location: r.location,
+      })
     if (r.no_main)
-      problems.push({ kind: 'no_main_person', zone_ids: [r.id], message: `「${r.name}」 has no main responsible person (主要责任人)`, location: r.location })
+      problems.push({
+        kind: 'no_main_person',
+        zone_ids: [r.id],
+        message: `「${r.name}」 has no main responsible person (主要责任人)`,
+        location: r.location,
+      })
     if (r.no_direct)
-      problems.push({ kind: 'no_direct_person', zone_ids: [r.id], message: `「${r.name}」 has no direct responsible person (直接责任人)`, location: r.location })
+      problems.push({
+        kind: 'no_direct_person',
+        zone_ids: [r.id],
+        message: `「${r.name}」 has no direct responsible person (直接责任人)`,
+        location: r.location,
+      })
   }
 
-  const kinds: PlanProblem['kind'][] = ['invalid', 'overlap', 'sliver', 'hole', 'uncovered', 'outside_county', 'no_unit', 'no_main_person', 'no_direct_person']
-  const counts = Object.fromEntries(kinds.map((k) => [k, problems.filter((p) => p.kind === k).length])) as PlanCheck['counts']
+  const kinds: PlanProblem['kind'][] = [
+    'invalid',
+    'overlap',
+    'sliver',
+    'hole',
+    'uncovered',
+    'outside_county',
+    'no_unit',
+    'no_main_person',
+    'no_direct_person',
+  ]
+  const counts = Object.fromEntries(
+    kinds.map((k) => [k, problems.filter((p) => p.kind === k).length]),
+  ) as PlanCheck['counts']
   return { plan_id: opts.planId, ok: problems.length === 0, counts, problems }
 }

@@ -29,7 +29,9 @@ export async function deriveRoadZones(
       [
         opts.planId,
         opts.countyCode,
-        JSON.stringify(opts.roads.map((r) => ({ g: JSON.stringify(r.geometry), road_class: r.road_class, name: r.name }))),
+        JSON.stringify(
+          opts.roads.map((r) => ({ g: JSON.stringify(r.geometry), road_class: r.road_class, name: r.name })),
+        ),
       ],
     )
   }
@@ -68,9 +70,10 @@ export async function deriveRoadZones(
      SELECT count(*)::integer AS n FROM ins`,
     [opts.planId, opts.countyCode, opts.mainM, opts.ruralM],
   )
-  const roads = await tx.query<{ n: number }>(`SELECT count(*)::integer AS n FROM road_lines WHERE plan_id = $1::uuid`, [
-    opts.planId,
-  ])
+  const roads = await tx.query<{ n: number }>(
+    `SELECT count(*)::integer AS n FROM road_lines WHERE plan_id = $1::uuid`,
+    [opts.planId],
+  )
   return { roads: roads.rows[0]?.n ?? 0, zones: res.rows[0]?.n ?? 0 }
 }
 

@@ -17,7 +17,16 @@ import {
   requirePlan,
 } from './queries.js'
 import { readRoadUpload } from './read-upload.js'
-import { AssignBody, CheckQuery, CreatePlanBody, ListPlansQuery, Plan, ReturnBody, RoadsBody, RoadsQuery } from './schemas.js'
+import {
+  AssignBody,
+  CheckQuery,
+  CreatePlanBody,
+  ListPlansQuery,
+  Plan,
+  ReturnBody,
+  RoadsBody,
+  RoadsQuery,
+} from './schemas.js'
 
 const EDITORS = ['admin', 'planner'] as const
 // Filing is done by a user of the next level up (报上一级备案).
@@ -37,13 +46,18 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const plan = await request.db.transaction(async (tx) => {
-        const county = await tx.query<{ level: string }>('SELECT level FROM divisions WHERE code = $1::text', [
-          request.body.division_code,
-        ])
-        if (county.rowCount === 0) throw notFound(`division ${request.body.division_code} not found in your jurisdiction`)
+        const county = await tx.query<{ level: string }>(
+          'SELECT level FROM divisions WHERE code = $1::text',
+          [request.body.division_code],
+        )
+        if (county.rowCount === 0)
+          throw notFound(`division ${request.body.division_code} not found in your jurisdiction`)
         if (county.rows[0]?.level !== 'county')
           throw unprocessable('zone plans are drawn per county', [
-            { path: '/division_code', message: `${request.body.division_code} is a ${county.rows[0]?.level}, not a county` },
+            {
+              path: '/division_code',
+              message: `${request.body.division_code} is a ${county.rows[0]?.level}, not a county`,
+            },
           ])
         return insertPlan(tx, request.body, request.principal.personId)
       })
@@ -83,7 +97,8 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: { roles: EDITORS } },
       schema: {
         tags: ['plans'],
-        summary: 'Road centre lines (road_class main/rural) → corridor zones buffered each side, clipped to the county',
+        summary:
+          'Road centre lines (road_class main/rural) → corridor zones buffered each side, clipped to the county',
         params: IdParams,
         querystring: RoadsQuery,
         body: RoadsBody,
@@ -197,7 +212,9 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (request.principal.divisionCode !== plan.division_code)
           throw forbidden(`a plan is submitted by its own county (${plan.division_code})`)
         if (plan.zone_count === 0)
-          throw unprocessable('the plan has no zones', [{ path: '/zones', message: 'import or draw zones first' }])
+          throw unprocessable('the plan has no zones', [
+            { path: '/zones', message: 'import or draw zones first' },
+          ])
         await markSubmitted(tx, plan.id, request.principal.personId)
         return (await findPlan(tx, plan.id))!
       }),
@@ -209,7 +226,8 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: { roles: FILERS } },
       schema: {
         tags: ['plans'],
-        summary: 'File (备案) a submitted plan; by a user of the next level up. Supersedes the plan in force.',
+        summary:
+          'File (备案) a submitted plan; by a user of the next level up. Supersedes the plan in force.',
         params: IdParams,
         response: { 200: Plan, ...problemResponses },
       },
@@ -223,7 +241,10 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw unprocessable(`plan is ${plan.status}; only a submitted plan can be filed`, [
             { path: '/status', message: `is ${plan.status}` },
           ])
-        await markFiled(tx, plan, { personId: request.principal.personId, divisionCode: request.principal.divisionCode })
+        await markFiled(tx, plan, {
+          personId: request.principal.personId,
+          divisionCode: request.principal.divisionCode,
+        })
         return (await findPlan(tx, plan.id))!
       }),
   )
@@ -253,7 +274,6 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return (await findPlan(tx, plan.id))!
       }),
   )
-
 }
 
 export default planRoutes

@@ -42,7 +42,11 @@ const PLAN_SELECT = `
         FROM (SELECT z.tier, count(*) AS n, sum(z.area_m2) AS a FROM zones z WHERE z.plan_id = p.id GROUP BY z.tier) t
     ) s ON true`
 
-export async function insertPlan(db: Queryable, body: CreatePlanBody, personId: string | null): Promise<PlanRow> {
+export async function insertPlan(
+  db: Queryable,
+  body: CreatePlanBody,
+  personId: string | null,
+): Promise<PlanRow> {
   const res = await db.query<{ id: string }>(
     `INSERT INTO zone_plans (division_code, name, effective_from, note, created_by)
      VALUES ($1::text, $2::text, $3::date, $4::text, $5::uuid) RETURNING id`,
@@ -67,13 +71,20 @@ export async function requirePlan(db: Queryable, id: string, forUpdate = false):
 export async function requireDraft(db: Queryable, id: string): Promise<PlanRow> {
   const plan = await requirePlan(db, id, true)
   if (plan.status !== 'draft')
-    throw conflict(`plan ${id} is ${plan.status}; only a draft can be changed (create a new plan instead)`, [], {
-      status_now: plan.status,
-    })
+    throw conflict(
+      `plan ${id} is ${plan.status}; only a draft can be changed (create a new plan instead)`,
+      [],
+      {
+        status_now: plan.status,
+      },
+    )
   return plan
 }
 
-export async function listPlans(db: Queryable, f: { division?: string; status?: string }): Promise<PlanRow[]> {
+export async function listPlans(
+  db: Queryable,
+  f: { division?: string; status?: string },
+): Promise<PlanRow[]> {
   const res = await db.query<PlanRow>(
     `${PLAN_SELECT}
       WHERE ($1::text IS NULL OR starts_with(p.division_code, lp_scope_prefix($1::text)))
@@ -131,7 +142,8 @@ export async function markFiled(
     [plan.id, by.personId, by.divisionCode],
   )
   // a plan bounded by a later one is, from that date on, superseded
-  await db.query(`UPDATE zone_plans SET status = 'superseded' WHERE id = $1::uuid AND effective_to IS NOT NULL`, [
-    plan.id,
-  ])
+  await db.query(
+    `UPDATE zone_plans SET status = 'superseded' WHERE id = $1::uuid AND effective_to IS NOT NULL`,
+    [plan.id],
+  )
 }

@@ -15,7 +15,13 @@ const ROAD_CLASS: Record<string, 'main' | 'rural'> = {
 }
 
 function isPosition(p: unknown): boolean {
-  return Array.isArray(p) && p.length >= 2 && typeof p[0] === 'number' && typeof p[1] === 'number' && p.every(Number.isFinite)
+  return (
+    Array.isArray(p) &&
+    p.length >= 2 &&
+    typeof p[0] === 'number' &&
+    typeof p[1] === 'number' &&
+    p.every(Number.isFinite)
+  )
 }
 
 /** Road centre lines: a FeatureCollection of (Multi)LineStrings with `road_class` main/rural. */
@@ -26,26 +32,52 @@ export function readRoadUpload(body: unknown, crsParam: string | undefined): Roa
       { path: '/', message: 'not a FeatureCollection', reason: 'NOT_FEATURE_COLLECTION' },
     ])
   const crs = resolveCrs({ param: crsParam, geojsonCrsMember: doc.crs, format: 'geojson' })
-  if (!crs.ok) throw unprocessable(crs.message, [{ path: crs.source === 'param' ? '/crs' : '/crs', message: crs.message, reason: crs.reason }])
+  if (!crs.ok)
+    throw unprocessable(crs.message, [
+      { path: crs.source === 'param' ? '/crs' : '/crs', message: crs.message, reason: crs.reason },
+    ])
   const errors: ProblemDetailItem[] = []
   const roads: RoadInput[] = []
   doc.features.forEach((f: unknown, index: number) => {
-    const feature = f as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown }; properties?: Record<string, unknown> | null }
+    const feature = f as {
+      type?: unknown
+      geometry?: { type?: unknown; coordinates?: unknown }
+      properties?: Record<string, unknown> | null
+    }
     const base = `/features/${index}`
     const g = feature?.geometry
     const lines =
-      g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' && Array.isArray(g.coordinates) ? g.coordinates : null
+      g?.type === 'LineString'
+        ? [g.coordinates]
+        : g?.type === 'MultiLineString' && Array.isArray(g.coordinates)
+          ? g.coordinates
+          : null
     if (feature?.type !== 'Feature' || !lines) {
-      errors.push({ path: `${base}/geometry`, message: 'a road must be a LineString or MultiLineString', reason: 'NOT_LINE', index })
+      errors.push({
+        path: `${base}/geometry`,
+        message: 'a road must be a LineString or MultiLineString',
+        reason: 'NOT_LINE',
+        index,
+      })
       return
     }
     if (!lines.every((l) => Array.isArray(l) && l.length >= 2 && l.every(isPosition))) {
-      errors.push({ path: `${base}/geometry`, message: 'each line needs ≥ 2 numeric positions', reason: 'BAD_COORDINATES', index })
+      errors.push({
+        path: `${base}/geometry`,
+        message: 'each line needs ≥ 2 numeric positions',
+        reason: 'BAD_COORDINATES',
+        index,
+      })
       return
     }
     const cls = ROAD_CLASS[String(feature.properties?.road_class ?? feature.properties?.['道路等级'] ?? '')]
     if (!cls) {
-      errors.push({ path: `${base}/properties/road_class`, message: 'road_class must be "main" or "rural"', reason: 'BAD_ROAD_CLASS', index })
+      errors.push({
+        path: `${base}/properties/road_class`,
+        message: 'road_class must be "main" or "rural"',
+        reason: 'BAD_ROAD_CLASS',
+        index,
+      })
       return
     }
     const converted = toWgs84Geometry(g as Geometry, crs.crs)
@@ -60,6 +92,7 @@ export function readRoadUpload(body: unknown, crsParam: string | undefined): Roa
       name: String(feature.properties?.name ?? feature.properties?.['名称'] ?? '').slice(0, 200),
     })
   })
-  if (errors.length > 0) throw unprocessable(`${errors.length} road feature(s) refused; nothing was stored`, errors)
+  if (errors.length > 0)
+    throw unprocessable(`${errors.length} road feature(s) refused; nothing was stored`, errors)
   return roads
 }

@@ -43,14 +43,24 @@ export const ListPlansQuery = Type.Object(
 
 export const ImportQuery = Type.Object(
   {
-    crs: Type.Optional(Type.String({ maxLength: 200, description: 'EPSG:4326, EPSG:4490, EPSG:4513–4554, GCJ-02, BD-09' })),
+    crs: Type.Optional(
+      Type.String({ maxLength: 200, description: 'EPSG:4326, EPSG:4490, EPSG:4513–4554, GCJ-02, BD-09' }),
+    ),
     partial: Type.Optional(Type.Boolean({ default: false })),
     repair: Type.Optional(Type.Boolean({ default: false })),
     category: Type.Optional(
-      Type.String({ maxLength: 40, description: 'category for features that carry none (a layer of one category, e.g. basic_farmland)' }),
+      Type.String({
+        maxLength: 40,
+        description: 'category for features that carry none (a layer of one category, e.g. basic_farmland)',
+      }),
     ),
     tier_reason: Type.Optional(Type.String({ maxLength: 500 })),
-    encoding: Type.Optional(Type.String({ maxLength: 40, description: 'DBF attribute encoding when the zip has no .cpg, e.g. GBK' })),
+    encoding: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: 'DBF attribute encoding when the zip has no .cpg, e.g. GBK',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -59,8 +69,12 @@ export type ImportQuery = Static<typeof ImportQuery>
 export const RoadsQuery = Type.Object(
   {
     crs: Type.Optional(Type.String({ maxLength: 200 })),
-    main_m: Type.Optional(Type.Number({ minimum: 1, maximum: 5000, description: 'main road buffer each side, m (default 200)' })),
-    rural_m: Type.Optional(Type.Number({ minimum: 1, maximum: 5000, description: 'rural road buffer each side, m (default 50)' })),
+    main_m: Type.Optional(
+      Type.Number({ minimum: 1, maximum: 5000, description: 'main road buffer each side, m (default 200)' }),
+    ),
+    rural_m: Type.Optional(
+      Type.Number({ minimum: 1, maximum: 5000, description: 'rural road buffer each side, m (default 50)' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -81,7 +95,13 @@ export const RoadsBody = Type.Object(
         {
           type: 'Feature',
           properties: { road_class: 'main', name: 'G108' },
-          geometry: { type: 'LineString', coordinates: [[104.0, 29.95], [104.0, 30.05]] },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [104.0, 29.95],
+              [104.0, 30.05],
+            ],
+          },
         },
       ],
     },

@@ -256,8 +256,12 @@ export async function stageAndInsertZones(
       reason: r.problem_reason as string,
       message: r.problem_message ?? r.problem_reason ?? 'invalid',
     }))
-  const warnings = staged.rows.filter((r) => r.warning).map((r) => ({ index: r.i, message: r.warning as string }))
-  const repaired = staged.rows.filter((r) => r.repair_note).map((r) => ({ index: r.i, message: r.repair_note as string }))
+  const warnings = staged.rows
+    .filter((r) => r.warning)
+    .map((r) => ({ index: r.i, message: r.warning as string }))
+  const repaired = staged.rows
+    .filter((r) => r.repair_note)
+    .map((r) => ({ index: r.i, message: r.repair_note as string }))
   if (problems.length > 0 && !opts.partial) return { zones: [], problems, warnings, repaired }
 
   const inserted = await tx.query<{

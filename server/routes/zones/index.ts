@@ -16,13 +16,23 @@ const ZonesQuery = Type.Object(
   {
     division: Type.Optional(Type.String({ pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$' })),
     tier: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
-    bbox: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'minLon,minLat,maxLon,maxLat' })),
-    at: Type.Optional(Type.String({ format: 'date', description: 'zones in force on this date (default today)' })),
+    bbox: Type.Optional(
+      Type.String({
+        pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$',
+        description: 'minLon,minLat,maxLon,maxLat',
+      }),
+    ),
+    at: Type.Optional(
+      Type.String({ format: 'date', description: 'zones in force on this date (default today)' }),
+    ),
   },
   { additionalProperties: false },
 )
 
-const FeatureCollection = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) }, { additionalProperties: true })
+const FeatureCollection = Type.Object(
+  { type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Unknown()) },
+  { additionalProperties: true },
+)
 
 const ImportResult = Type.Object({
   plan_id: Type.String(),
@@ -43,11 +53,15 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Uploads: GeoJSON as text (parsed strictly here, so duplicate keys and bad JSON are reported
   // with their position), zipped Shapefiles as bytes, or either as a multipart file.
   app.removeContentTypeParser(['application/json'])
-  app.addContentTypeParser(['application/json', 'application/geo+json'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, { kind: 'json', text: body as string } satisfies UploadBody),
+  app.addContentTypeParser(
+    ['application/json', 'application/geo+json'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, { kind: 'json', text: body as string } satisfies UploadBody),
   )
-  app.addContentTypeParser(['application/zip', 'application/x-zip-compressed', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, { kind: 'zip', bytes: body as Buffer } satisfies UploadBody),
+  app.addContentTypeParser(
+    ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, { kind: 'zip', bytes: body as Buffer } satisfies UploadBody),
   )
   await app.register(multipart, { limits: { files: 1, fileSize: 64 * 1024 * 1024, fields: 10 } })
 
@@ -71,7 +85,9 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const file = await request.file()
         if (!file) throw badRequest('the multipart body has no file', [{ path: '/file', message: 'missing' }])
         const bytes = await file.toBuffer()
-        body = /\.zip$/i.test(file.filename) ? { kind: 'zip', bytes } : { kind: 'json', text: bytes.toString('utf8') }
+        body = /\.zip$/i.test(file.filename)
+          ? { kind: 'zip', bytes }
+          : { kind: 'json', text: bytes.toString('utf8') }
       }
       if (!body) throw badRequest('no body', [{ path: '/', message: 'send GeoJSON or a zipped Shapefile' }])
       // the plan must be the caller's before its upload is read
@@ -86,7 +102,9 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
           repair: request.query.repair ?? false,
           partial: request.query.partial ?? false,
         })
-        const problems = [...upload.problems, ...staged.problems].sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
+        const problems = [...upload.problems, ...staged.problems].sort(
+          (a, b) => (a.index ?? -1) - (b.index ?? -1),
+        )
         if (problems.length > 0 && !request.query.partial) {
           throw unprocessable(
             `${new Set(problems.map((p) => p.index)).size} of ${upload.featureCount} feature(s) refused; nothing was stored (partial=true stores the good ones)`,
@@ -95,7 +113,10 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
           )
         }
         if (staged.zones.length === 0)
-          throw unprocessable('no zone could be imported', problems.map((p) => ({ ...p })))
+          throw unprocessable(
+            'no zone could be imported',
+            problems.map((p) => ({ ...p })),
+          )
         return {
           plan_id: plan.id,
           crs: upload.crs,
@@ -114,14 +135,19 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/plans/:id/zones',
     {
       config: { access: { roles: READERS } },
-      schema: { tags: ['zones'], summary: 'A plan’s zones as GeoJSON', params: IdParams, response: { 200: FeatureCollection, ...problemResponses } },
+      schema: {
+        tags: ['zones'],
+        summary: 'A plan’s zones as GeoJSON',
+        params: IdParams,
+        response: { 200: FeatureCollection, ...problemResponses },
+      },
     },
     async (request, reply) => {
       const fc = await request.db.transaction(async (tx) => {
         await requirePlan(tx, request.params.id)
         return listPlanZones(tx, request.params.id)
       })
-      return reply.type("application/geo+json").send(fc as { type: "FeatureCollection"; features: unknown[] })
+      return reply.type('application/geo+json').send(fc as { type: 'FeatureCollection'; features: unknown[] })
     },
   )
 
@@ -129,7 +155,12 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/plans/:id/zones/:zoneId',
     {
       config: { access: { roles: EDITORS } },
-      schema: { tags: ['zones'], summary: 'Delete a zone of a draft plan', params: PlanZoneParams, response: { 204: Type.Null(), ...problemResponses } },
+      schema: {
+        tags: ['zones'],
+        summary: 'Delete a zone of a draft plan',
+        params: PlanZoneParams,
+        response: { 204: Type.Null(), ...problemResponses },
+      },
     },
     async (request, reply) => {
       await request.db.transaction(async (tx) => {
@@ -157,15 +188,27 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let bbox: [number, number, number, number] | undefined
       if (q.bbox) {
         const parts = q.bbox.split(',').map(Number) as [number, number, number, number]
-        if (parts.some((n) => !Number.isFinite(n)) || parts[0] > parts[2] || parts[1] > parts[3] || Math.abs(parts[1]) > 90 || Math.abs(parts[3]) > 90)
-          throw badRequest('bbox must be minLon,minLat,maxLon,maxLat', [{ path: '/querystring/bbox', message: 'invalid bbox' }])
+        if (
+          parts.some((n) => !Number.isFinite(n)) ||
+          parts[0] > parts[2] ||
+          parts[1] > parts[3] ||
+          Math.abs(parts[1]) > 90 ||
+          Math.abs(parts[3]) > 90
+        )
+          throw badRequest('bbox must be minLon,minLat,maxLon,maxLat', [
+            { path: '/querystring/bbox', message: 'invalid bbox' },
+          ])
         bbox = parts
       }
-      const fc = await listZonesInForce(request.db, { division: q.division, tier: q.tier, bbox, at: q.at ?? todayInChina() })
-      return reply.type("application/geo+json").send(fc as { type: "FeatureCollection"; features: unknown[] })
+      const fc = await listZonesInForce(request.db, {
+        division: q.division,
+        tier: q.tier,
+        bbox,
+        at: q.at ?? todayInChina(),
+      })
+      return reply.type('application/geo+json').send(fc as { type: 'FeatureCollection'; features: unknown[] })
     },
   )
-
 }
 
 export default zoneRoutes

@@ -27,7 +27,15 @@ export async function listZonesInForce(db: Queryable, f: ZoneFilter): Promise<un
       WHERE ($2::text IS NULL OR starts_with(z.division_code, lp_scope_prefix($2::text)) OR z.township_code = $2::text)
         AND ($3::integer IS NULL OR z.tier = $3::integer)
         AND ($4::float8 IS NULL OR z.geom && ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326))`,
-    [f.at, f.division ?? null, f.tier ?? null, f.bbox?.[0] ?? null, f.bbox?.[1] ?? null, f.bbox?.[2] ?? null, f.bbox?.[3] ?? null],
+    [
+      f.at,
+      f.division ?? null,
+      f.tier ?? null,
+      f.bbox?.[0] ?? null,
+      f.bbox?.[1] ?? null,
+      f.bbox?.[2] ?? null,
+      f.bbox?.[3] ?? null,
+    ],
   )
   return res.rows[0]?.fc
 }
@@ -42,10 +50,10 @@ export async function listPlanZones(db: Queryable, planId: string): Promise<unkn
 }
 
 export async function findPlanZone(db: Queryable, planId: string, zoneId: string): Promise<unknown> {
-  const res = await db.query<{ f: unknown }>(`SELECT ${FEATURE} AS f FROM zones z WHERE z.plan_id = $1::uuid AND z.id = $2::uuid`, [
-    planId,
-    zoneId,
-  ])
+  const res = await db.query<{ f: unknown }>(
+    `SELECT ${FEATURE} AS f FROM zones z WHERE z.plan_id = $1::uuid AND z.id = $2::uuid`,
+    [planId, zoneId],
+  )
   return res.rows[0]?.f
 }
 

@@ -1,7 +1,11 @@
 import { resolveCrs } from '../../domain/geo/crs.js'
 import { readShapefileZip } from '../../domain/geo/read-shapefile-zip.js'
 import { describeCrs } from '../../domain/geo/resolved-crs.js'
-import { validateFeatureCollection, validateGeoJsonText, type FeatureValidation } from '../../domain/geo/validate-features.js'
+import {
+  validateFeatureCollection,
+  validateGeoJsonText,
+  type FeatureValidation,
+} from '../../domain/geo/validate-features.js'
 import { readZoneAttributes } from '../../domain/zones/zone-properties.js'
 import { unprocessable } from '../../errors.js'
 import type { FeatureProblem, StagedFeature } from '../plans/zone-import.js'
@@ -39,26 +43,50 @@ export async function readZoneUpload(body: UploadBody, query: ImportQuery): Prom
   } else {
     const shp = await readShapefileZip(body.bytes, { encoding: query.encoding ?? null })
     if (shp.errors.length > 0)
-      throw unprocessable(`the zipped Shapefile cannot be read: ${shp.errors.map((e) => e.message).join('; ')}`, shp.errors.map((e) => ({ ...e })))
+      throw unprocessable(
+        `the zipped Shapefile cannot be read: ${shp.errors.map((e) => e.message).join('; ')}`,
+        shp.errors.map((e) => ({ ...e })),
+      )
     const crs = resolveCrs({ param: query.crs, prjText: shp.prjText, format: 'shapefile' })
     if (!crs.ok)
-      throw unprocessable(crs.message, [{ path: crs.source === 'prj' ? `/${shp.shpName ?? 'shp'}/prj` : '/querystring/crs', message: crs.message, reason: crs.reason }])
+      throw unprocessable(crs.message, [
+        {
+          path: crs.source === 'prj' ? `/${shp.shpName ?? 'shp'}/prj` : '/querystring/crs',
+          message: crs.message,
+          reason: crs.reason,
+        },
+      ])
     source = crs.source
     featureCount = shp.features.length
     // Shapefile rings are clockwise by its own convention: turning them is not worth a warning.
-    validation = validateFeatureCollection({ type: 'FeatureCollection', features: shp.features }, { crs: crs.crs, winding: 'any' })
+    validation = validateFeatureCollection(
+      { type: 'FeatureCollection', features: shp.features },
+      { crs: crs.crs, winding: 'any' },
+    )
     validation.warnings.push(...shp.warnings.map((w) => ({ ...w, reason: w.reason as never })))
-    for (const note of crs.warnings) validation.warnings.push({ index: null, path: '', reason: 'CRS_NOTE' as never, message: note })
+    for (const note of crs.warnings)
+      validation.warnings.push({ index: null, path: '', reason: 'CRS_NOTE' as never, message: note })
   }
 
   const fileLevel = validation.errors.filter((e) => e.index === null)
   if (fileLevel.length > 0)
-    throw unprocessable(fileLevel.map((e) => e.message).join('; '), validation.errors.map((e) => ({ ...e, path: e.path || '/' })))
+    throw unprocessable(
+      fileLevel.map((e) => e.message).join('; '),
+      validation.errors.map((e) => ({ ...e, path: e.path || '/' })),
+    )
 
-  const problems: FeatureProblem[] = validation.errors.map((e) => ({ index: e.index, path: e.path || `/features/${e.index}`, reason: e.reason, message: e.message }))
+  const problems: FeatureProblem[] = validation.errors.map((e) => ({
+    index: e.index,
+    path: e.path || `/features/${e.index}`,
+    reason: e.reason,
+    message: e.message,
+  }))
   const features: StagedFeature[] = []
   for (const f of validation.features) {
-    const props = query.category && !hasCategory(f.properties) ? { ...f.properties, category: query.category } : f.properties
+    const props =
+      query.category && !hasCategory(f.properties)
+        ? { ...f.properties, category: query.category }
+        : f.properties
     const attrs = readZoneAttributes(props, `/features/${f.index}/properties`)
     if (!attrs.ok) {
       problems.push(...attrs.problems.map((p) => ({ index: f.index, ...p })))
@@ -76,7 +104,9 @@ export async function readZoneUpload(body: UploadBody, query: ImportQuery): Prom
 }
 
 function hasCategory(props: Record<string, unknown> | null | undefined): boolean {
-  return ['category', 'CATEGORY', '类别', '类型', 'zone_type'].some((k) => props?.[k] !== undefined && props?.[k] !== null && props?.[k] !== '')
+  return ['category', 'CATEGORY', '类别', '类型', 'zone_type'].some(
+    (k) => props?.[k] !== undefined && props?.[k] !== null && props?.[k] !== '',
+  )
 }
 
 function safeCount(text: string): number {
