@@ -322,7 +322,10 @@ export function buildViolations(seed: number, ctx: Ctx): ViolationContext[] {
     const patroller = finder ?? rng.pick(stationStaff).key
 
     // size: mostly a few mu, a long tail of large cases
-    const areaMu = round2(Math.min(120, Math.exp(rng.gaussian() * 1.1 + 1.1) + 0.2))
+    // a handful of large cases: the major violations of 第二十一条
+    const areaMu = rng.chance(0.03)
+      ? round2(rng.float(32, 95))
+      : round2(Math.min(120, Math.exp(rng.gaussian() * 1.1 + 1.1) + 0.2))
     let cultivated: number
     let basic = 0
     if (zone?.category === 'basic_farmland' || cat === 4) {

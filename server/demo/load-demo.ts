@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db/port.js'
 import { createScopedDb } from '../db/scoped-db.js'
 import { readJobState, writeJobState, type JobState } from '../jobs/job-state.js'
 import { DEMO_ZONES_STEP } from './demo-zones.js'
+import { DEMO_VIOLATIONS_STEP } from './demo-violations.js'
 import { insertDivision } from '../routes/divisions/queries.js'
 import type { CreateDivisionBody } from '../routes/divisions/schemas.js'
 import { insertPerson } from '../routes/people/queries.js'
@@ -119,7 +120,7 @@ export const FOUNDATION_STEPS: DemoStep[] = [
   },
 ]
 
-const registeredSteps: DemoStep[] = [...FOUNDATION_STEPS, DEMO_ZONES_STEP]
+const registeredSteps: DemoStep[] = [...FOUNDATION_STEPS, DEMO_ZONES_STEP, DEMO_VIOLATIONS_STEP]
 
 export function demoSteps(): DemoStep[] {
   return [...registeredSteps]

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoCounty } from '../../scripts/demo/generate.js'
 import { demoSteps, loadDemo, type DemoStep } from '../../server/demo/load-demo.js'
 import { readJobState } from '../../server/jobs/job-state.js'
+import { VIOLATION_STATUSES } from '../../server/domain/violations/workflow.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 
 /** The demo county loads through the product's own paths, in resumable steps with progress. */
@@ -105,6 +106,47 @@ describe('demo county load', () => {
       })
     ).json()
     expect(check.counts.uncovered).toBe(0)
+  })
+
+  it('has loaded the violations with their histories, the tips, officers, their reports and the land taken', async () => {
+    const read = async <T>(file: string) => JSON.parse(await readFile(path.join(dir, file), 'utf8')) as T
+    const violations = await read<{ events: unknown[] }[]>('violations.json')
+    const tips = await read<{ outcome: string }[]>('tips.json')
+    const officers = await read<unknown[]>('info-officers.json')
+    const reports = await read<unknown[]>('info-reports.json')
+    expect(await count('SELECT count(*)::integer AS n FROM violations')).toBe(violations.length)
+    // the discovery is the record itself; every later step is one workflow event
+    expect(await count('SELECT count(*)::integer AS n FROM violation_events')).toBe(
+      violations.reduce((n, v) => n + v.events.length - 1, 0),
+    )
+    expect(await count('SELECT count(*)::integer AS n FROM tips')).toBe(tips.length)
+    for (const outcome of ['violation', 'unfounded', 'open'])
+      expect(
+        await count(`SELECT count(*)::integer AS n FROM tips WHERE status = '${outcome}'`),
+        outcome,
+      ).toBe(tips.filter((t) => t.outcome === outcome).length)
+    expect(
+      await count(
+        `SELECT count(*)::integer AS n FROM tips WHERE status = 'violation' AND violation_id IS NOT NULL`,
+      ),
+    ).toBe(tips.filter((t) => t.outcome === 'violation').length)
+    expect(await count('SELECT count(*)::integer AS n FROM info_officer_assignments')).toBe(officers.length)
+    expect(await count('SELECT count(*)::integer AS n FROM info_reports')).toBe(reports.length)
+    expect(await count('SELECT count(*)::integer AS n FROM cultivated_land_taken')).toBe(1)
+    const statuses = (
+      await ctx.db.query<{ status: string }>('SELECT DISTINCT status FROM violations ORDER BY status')
+    ).rows.map((r) => r.status)
+    expect(statuses).toEqual([...VIOLATION_STATUSES].sort())
+
+    const token = await ctx.token('viewer', '510199')
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/stats?division=510199&from=2026-01-01&to=2026-10-31',
+      headers: bearer(token),
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().stop_rate.rate).not.toBeNull()
+    expect(res.json().filing_rate.rate).not.toBeNull()
   })
 
   it('a second load of a finished demo does nothing', async () => {

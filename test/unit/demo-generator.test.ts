@@ -24,6 +24,7 @@ interface ZoneProps {
 interface Violation {
   events: { type: string; at: string; closing_kind?: string }[]
   found_at: string
+  major: boolean
 }
 
 const ALL_CATEGORIES = [
@@ -127,6 +128,14 @@ describe('demo county generator', () => {
       expect(times).toEqual([...times].sort())
       expect((times[times.length - 1] as string) <= '2026-10-31T16:00:00Z').toBe(true)
     }
+    expect(violations.some((v) => v.major)).toBe(true)
+    // some reports come late (第十八条 wants them within 2 working days), some never come
+    const reportDelay = violations.map((v) => {
+      const r = v.events.find((e) => e.type === 'reported')
+      return r ? Date.parse(r.at) - Date.parse(v.found_at) : null
+    })
+    expect(reportDelay.some((d) => d !== null && d > 6 * 86_400_000)).toBe(true)
+    expect(reportDelay.some((d) => d === null)).toBe(true)
     expect(readJson<unknown[]>('tips.json').length).toBeGreaterThanOrEqual(20)
   }, 60_000)
 
