@@ -1,6 +1,9 @@
 import * as maplibregl from 'maplibre-gl'
 import type { StyleSpecification } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
+// MapLibre 6 runs its tile parsing in a module worker shipped as a separate file: bundle it (with
+// the shared chunk it imports) as one asset of our own, served by this server like the rest.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import './style.css'
 import { api, ApiError, storeToken, storedToken } from './api.js'
 
@@ -16,6 +19,8 @@ interface Division {
   boundary?: GeoJSON.Geometry | null
 }
 
+maplibregl.setWorkerUrl(workerUrl)
+
 // Offline by default: no tiles, glyphs or sprites from anywhere but this server.
 const OFFLINE_STYLE: StyleSpecification = {
   version: 8,
@@ -29,6 +34,11 @@ const whoEl = document.getElementById('who') as HTMLSpanElement
 const map = new maplibregl.Map({
   container: 'map',
   style: OFFLINE_STYLE,
+  // the service's own tiles need the token; nothing is requested from any other host
+  transformRequest: (url) =>
+    url.startsWith(window.location.origin) && storedToken()
+      ? { url, headers: { authorization: `Bearer ${storedToken()}` } }
+      : { url },
   center: [104.0, 30.0],
   zoom: 8,
   // Chinese labels from the browser's local fonts: no glyph server needed for CJK.
@@ -68,6 +78,7 @@ async function showDivisions(): Promise<void> {
       },
     })
   }
+  showZones()
   const county = features.find((f) => f.properties.level === 'county')
   if (county) {
     const bounds = new maplibregl.LngLatBounds()
@@ -79,6 +90,62 @@ async function showDivisions(): Promise<void> {
     map.fitBounds(bounds, { padding: 40, duration: 0 })
   }
   statusEl.textContent = `${features.length} 个行政区`
+}
+
+// Tier colours: key areas red, general orange, other green (the county's patrol map convention).
+const TIER_COLOURS: maplibregl.ExpressionSpecification = [
+  'match',
+  ['get', 'tier'],
+  1,
+  '#d7301f',
+  2,
+  '#fc8d59',
+  '#91cf60',
+]
+
+function showZones(): void {
+  if (map.getSource('zones')) return
+  map.addSource('zones', {
+    type: 'vector',
+    tiles: [`${window.location.origin}/api/v1/tiles/zones/{z}/{x}/{y}.mvt`],
+    minzoom: 8,
+    maxzoom: 16,
+    promoteId: 'id',
+  })
+  map.addLayer(
+    {
+      id: 'zone-fill',
+      type: 'fill',
+      source: 'zones',
+      'source-layer': 'zones',
+      paint: { 'fill-color': TIER_COLOURS, 'fill-opacity': 0.45 },
+    },
+    'division-line',
+  )
+  map.addLayer(
+    {
+      id: 'zone-line',
+      type: 'line',
+      source: 'zones',
+      'source-layer': 'zones',
+      paint: { 'line-color': TIER_COLOURS, 'line-width': 0.6 },
+    },
+    'division-line',
+  )
+  map.on('click', 'zone-fill', (e) => {
+    const p = e.features?.[0]?.properties
+    if (!p) return
+    new maplibregl.Popup()
+      .setLngLat(e.lngLat)
+      .setHTML(
+        `<strong>${escapeHtml(String(p.name ?? ''))}</strong><br>${p.tier} 级 · ${escapeHtml(String(p.category))} · ${p.area_mu} 亩`,
+      )
+      .addTo(map)
+  })
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 async function signIn(): Promise<void> {
