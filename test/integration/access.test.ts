@@ -127,7 +127,34 @@ beforeAll(async () => {
     payload: { channel: 'visit', received_at: '2026-09-30T09:00:00+08:00', content: 'fixture' },
   })
   expect(tip.statusCode, tip.body).toBe(201)
+  const second = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/people',
+    headers: bearer(countyAdmin),
+    payload: { name: '王芳', unit_id: unit.json().id, certificate_no: 'FIXTURE-0002', roles: ['patroller'] },
+  })
+  expect(second.statusCode, second.body).toBe(201)
+  const start = Date.parse('2026-10-15T02:00:00Z')
+  const coords = Array.from({ length: 12 }, (_, i) => [104.001 + i * 0.0007, 30.005])
+  const patrol = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/patrols',
+    headers: bearer(countyAdmin),
+    payload: {
+      external_id: 'access-fixture-1',
+      unit_id: unit.json().id,
+      staff: [person.json().id, second.json().id],
+      kind: 'routine',
+      track: {
+        type: 'Feature',
+        properties: { coordTimes: coords.map((_, i) => new Date(start + i * 30_000).toISOString()) },
+        geometry: { type: 'LineString', coordinates: coords },
+      },
+    },
+  })
+  expect(patrol.statusCode, patrol.body).toBe(201)
   ids = {
+    patrols: patrol.json().id,
     violations: violation.json().id,
     aid: attachment.json().id,
     tips: tip.json().id,

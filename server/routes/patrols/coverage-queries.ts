@@ -1,0 +1,129 @@
+import type { Queryable } from '../../db/port.js'
+import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
+
+export interface ZonePeriodRow {
+  zone_id: string
+  name: string
+  category: string
+  tier: number
+  unit_id: string | null
+  township_code: string | null
+  area_m2: number
+  kind: FrequencyPeriod
+  period_start: string
+  period_end: string
+  visits: number
+  last_visit: Date | null
+  covered_share: number | null
+}
+
+/**
+ * Every zone-period of the span from the derived tables only: zones of filed plans in force during
+ * the period, its counted visits (zone_visits), and its swath coverage (zone_period_coverage, a few
+ * rows per zone-period: one per zone piece the period's patrols reached). Cost grows with zones × periods, never with raw points. Periods that have not
+ * begun by `today` are left out.
+ */
+export async function listZonePeriods(
+  db: Queryable,
+  q: { division: string; from: string; to: string; today: string; periodKinds: readonly FrequencyPeriod[] },
+): Promise<ZonePeriodRow[]> {
+  const res = await db.query<ZonePeriodRow>(
+    `WITH
+     -- each zone's periods (its tier's kind) overlapping [from, to], while its plan was in force
+     zone_period AS MATERIALIZED (
+       SELECT z.id AS zone_id, z.name, z.category, z.tier, z.unit_id, z.township_code, z.area_m2, k.kind,
+              ps::date AS period_start, (ps + k.step)::date AS period_end
+         FROM zones z
+         JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
+        CROSS JOIN LATERAL (
+              SELECT ($4::text[])[z.tier] AS kind,
+                     CASE ($4::text[])[z.tier] WHEN 'iso_week' THEN interval '1 week' ELSE interval '1 month' END AS step,
+                     CASE ($4::text[])[z.tier] WHEN 'iso_week' THEN 'week' ELSE 'month' END AS unit) AS k
+        CROSS JOIN LATERAL generate_series(date_trunc(k.unit, $2::date::timestamp), $3::date::timestamp, k.step) AS ps
+        WHERE (starts_with(z.division_code, lp_scope_prefix($1::text)) OR z.township_code = $1::text)
+          AND p.effective_from < (ps + k.step)::date
+          AND (p.effective_to IS NULL OR p.effective_to > ps::date)
+          AND ps::date <= $5::date),
+     -- counted visits per zone-period (index zone_visits_zone_date_idx)
+     counted AS (
+       SELECT zp.zone_id, zp.period_start, count(*)::integer AS visits, max(v.left_at) AS last_visit
+         FROM zone_period zp
+         JOIN zone_visits v ON v.zone_id = zp.zone_id AND v.counted
+          AND v.visit_date >= zp.period_start AND v.visit_date < zp.period_end
+        GROUP BY zp.zone_id, zp.period_start),
+     -- swath coverage per zone-period: the pieces' covered areas add up (pieces do not overlap);
+     -- a county measured in two metric CRSs (a boundary added later) keeps the larger figure
+     covered AS (
+       SELECT c.zone_id, c.period_start, max(c.area / m.area) AS share
+         FROM (SELECT cov.zone_id, cov.period_start, cov.srid, sum(cov.swath_area) AS area
+                 FROM zone_period zp
+                 JOIN zone_period_coverage cov
+                   ON cov.zone_id = zp.zone_id AND cov.period_kind = zp.kind AND cov.period_start = zp.period_start
+                GROUP BY cov.zone_id, cov.period_start, cov.srid) AS c
+         JOIN zone_metric m ON m.zone_id = c.zone_id AND m.srid = c.srid AND m.area > 0
+        GROUP BY c.zone_id, c.period_start)
+     SELECT zp.zone_id, zp.name, zp.category, zp.tier, zp.unit_id, zp.township_code, zp.area_m2, zp.kind,
+            zp.period_start::text AS period_start, zp.period_end::text AS period_end,
+            coalesce(c.visits, 0) AS visits, c.last_visit,
+            -- (LEAST ignores NULLs: a zone-period without coverage must read NULL, not 1)
+            CASE WHEN cov.share IS NOT NULL THEN least(1.0, cov.share) END AS covered_share
+       FROM zone_period zp
+       LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
+       LEFT JOIN covered cov ON cov.zone_id = zp.zone_id AND cov.period_start = zp.period_start
+      ORDER BY zp.tier, zp.name, zp.zone_id, zp.period_start`,
+    [q.division, q.from, q.to, q.periodKinds, q.today],
+  )
+  return res.rows
+}
+
+export interface StationWeekRow {
+  unit_id: string
+  name: string
+  division_code: string
+  week: string | null
+  patrols: number
+}
+
+/**
+ * Supervision of each station (篇一 二(四)): distinct supervision patrols by an enforcement team
+ * (unit kind 'team') that made a counted visit to a zone of the station — assigned to it, or in its
+ * township when the station is registered at a township — per ISO week.
+ */
+export async function listStationSupervision(
+  db: Queryable,
+  q: { division: string; from: string; to: string },
+): Promise<StationWeekRow[]> {
+  const res = await db.query<StationWeekRow>(
+    `WITH station AS (
+       SELECT u.id, u.name, u.division_code FROM units u
+        WHERE u.kind = 'station'
+          AND (starts_with(u.division_code, lp_scope_prefix($1::text)) OR u.division_code = $1::text)),
+     supervised AS (
+       SELECT st.id AS unit_id, date_trunc('week', v.visit_date::timestamp)::date AS week,
+              count(DISTINCT v.patrol_id)::integer AS patrols
+         FROM station st
+         JOIN zones z ON z.unit_id = st.id OR (length(st.division_code) = 9 AND z.township_code = st.division_code)
+         JOIN zone_visits v ON v.zone_id = z.id AND v.counted AND v.kind = 'supervision'
+          AND v.visit_date >= date_trunc('week', $2::date::timestamp)::date AND v.visit_date <= $3::date
+         JOIN units team ON team.id = v.unit_id AND team.kind = 'team'
+        GROUP BY st.id, week)
+     SELECT st.id AS unit_id, st.name, st.division_code, s.week::text AS week, coalesce(s.patrols, 0) AS patrols
+       FROM station st LEFT JOIN supervised s ON s.unit_id = st.id
+      ORDER BY st.name, st.id, s.week`,
+    [q.division, q.from, q.to],
+  )
+  return res.rows
+}
+
+/** Zone outlines for the gaps layer. */
+export async function readZoneGeometries(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, unknown>> {
+  if (ids.length === 0) return new Map()
+  const res = await db.query<{ id: string; geometry: unknown }>(
+    `SELECT id, ST_AsGeoJSON(geom, 7)::json AS geometry FROM zones WHERE id = ANY($1::uuid[])`,
+    [ids],
+  )
+  return new Map(res.rows.map((r) => [r.id, r.geometry]))
+}

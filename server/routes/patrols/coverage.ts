@@ -1,0 +1,291 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { Queryable } from '../../db/port.js'
+import { disableJit } from './queries.js'
+import { assessPeriod, keyAreaCoverageRate, type PeriodCompliance } from '../../domain/coverage/compliance.js'
+import { periodContaining, periodsOverlapping, type Period } from '../../domain/coverage/periods.js'
+import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
+import { READERS } from '../../plugins/auth.js'
+import { problemResponses } from '../common-schemas.js'
+import {
+  listStationSupervision,
+  listZonePeriods,
+  readZoneGeometries,
+  type ZonePeriodRow,
+} from './coverage-queries.js'
+import { DateRangeQuery } from './schemas.js'
+import { defaultSpan } from './span.js'
+
+export interface ZonePeriodFigures extends PeriodCompliance {
+  period: string
+  start: string
+  end: string
+  required: number
+  visits: number
+  covered_share: number
+  last_visit: string | null
+}
+
+interface ZoneFigures {
+  zone_id: string
+  name: string
+  category: string
+  tier: number
+  unit_id: string | null
+  township_code: string | null
+  area_m2: number
+  required: number
+  visits: number
+  compliant: boolean
+  covered_share: number
+  last_visit: string | null
+  periods: ZonePeriodFigures[]
+}
+
+const round4 = (v: number) => Math.round(v * 10000) / 10000
+
+function requiredFor(rules: RuleSet, tier: number): number {
+  const f = rules.patrol.frequency
+  return tier === 1 ? f.tier1.visits : tier === 2 ? f.tier2.visits : f.tier3.visits
+}
+
+/** GET /coverage: compliance and swath coverage per zone and period, with the summary of design.md. */
+export async function computeCoverage(
+  db: Queryable,
+  q: { division: string; from: string; to: string; today: string },
+  rules: RuleSet = DEFAULT_RULE_SET,
+) {
+  const f = rules.patrol.frequency
+  await disableJit(db)
+  const rows = await listZonePeriods(db, {
+    ...q,
+    periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period],
+  })
+  const zones = new Map<string, ZoneFigures>()
+  for (const row of rows) {
+    const zone = zones.get(row.zone_id) ?? newZone(row)
+    zones.set(row.zone_id, zone)
+    zone.periods.push(periodFigures(row, requiredFor(rules, row.tier), q.today))
+  }
+  for (const zone of zones.values()) {
+    zone.required = zone.periods.reduce((s, p) => s + p.required, 0)
+    zone.visits = zone.periods.reduce((s, p) => s + p.visits, 0)
+    zone.compliant = zone.periods.every((p) => p.compliant)
+    zone.covered_share = round4(
+      zone.periods.reduce((s, p) => s + p.covered_share, 0) / Math.max(1, zone.periods.length),
+    )
+    zone.last_visit = zone.periods.reduce<string | null>(
+      (l, p) => (p.last_visit && (!l || p.last_visit > l) ? p.last_visit : l),
+      null,
+    )
+  }
+  const list = [...zones.values()]
+
+  const keyArea = keyAreaCoverageRate(
+    list
+      .filter((z) => z.tier === 1)
+      .flatMap((z) =>
+        z.periods.map((p) => ({
+          period_start: p.start,
+          area_m2: z.area_m2,
+          compliant: p.compliant,
+          open: p.open,
+        })),
+      ),
+  )
+  const byTier = Object.fromEntries(
+    [1, 2, 3].map((tier) => {
+      const periods = list
+        .filter((z) => z.tier === tier)
+        .flatMap((z) => z.periods.map((p) => ({ p, area: z.area_m2 })))
+      const closed = periods.filter(({ p }) => !p.open)
+      const compliant = closed.filter(({ p }) => p.compliant).length
+      const open = periods.filter(({ p }) => p.open)
+      const area = periods.reduce((s, { area }) => s + area, 0)
+      return [
+        String(tier),
+        {
+          zones: list.filter((z) => z.tier === tier).length,
+          zone_periods: periods.length,
+          closed: closed.length,
+          compliant,
+          compliance_rate: closed.length > 0 ? round4(compliant / closed.length) : null,
+          open: open.length,
+          open_projected_short: open.filter(({ p }) => (p.projected_shortfall ?? 0) > 0).length,
+          // area-weighted mean of the periods' covered shares
+          covered_share:
+            area > 0
+              ? round4(periods.reduce((s, { p, area }) => s + p.covered_share * area, 0) / area)
+              : null,
+        },
+      ]
+    }),
+  )
+  const supervision = await supervisionSummary(db, q, rules)
+  return {
+    division: q.division,
+    from: q.from,
+    to: q.to,
+    today: q.today,
+    rules: {
+      frequency: rules.patrol.frequency,
+      min_staff: rules.patrol.min_staff,
+      sight_radius_m: rules.visit.sight_radius_m,
+      min_swath_share: rules.visit.min_swath_share,
+      min_dwell_s: rules.visit.min_dwell_s,
+      supervision_per_week: rules.patrol.supervision_per_week,
+    },
+    summary: {
+      key_area_coverage_rate: keyArea.rate === null ? null : round4(keyArea.rate),
+      key_area_standard: rules.assessment.standards.key_area_coverage,
+      key_area_periods: keyArea.periods.map((p) => ({ ...p, rate: round4(p.rate) })),
+      by_tier: byTier,
+      supervision,
+    },
+    zones: list,
+  }
+}
+
+function newZone(row: ZonePeriodRow): ZoneFigures {
+  return {
+    zone_id: row.zone_id,
+    name: row.name,
+    category: row.category,
+    tier: row.tier,
+    unit_id: row.unit_id,
+    township_code: row.township_code,
+    area_m2: Math.round(row.area_m2 * 100) / 100,
+    required: 0,
+    visits: 0,
+    compliant: true,
+    covered_share: 0,
+    last_visit: null,
+    periods: [],
+  }
+}
+
+function periodFigures(row: ZonePeriodRow, required: number, today: string): ZonePeriodFigures {
+  const period: Period = { ...periodContaining(row.period_start, row.kind) }
+  return {
+    period: period.label,
+    start: row.period_start,
+    end: row.period_end,
+    required,
+    visits: row.visits,
+    covered_share: round4(row.covered_share ?? 0),
+    last_visit: row.last_visit ? row.last_visit.toISOString() : null,
+    ...assessPeriod(period, { required, visits: row.visits }, today),
+  }
+}
+
+async function supervisionSummary(
+  db: Queryable,
+  q: { division: string; from: string; to: string; today: string },
+  rules: RuleSet,
+) {
+  const rows = await listStationSupervision(db, q)
+  const weeks = periodsOverlapping(q.from, q.to, 'iso_week').filter((w) => w.start <= q.today)
+  const stations = new Map<
+    string,
+    { unit_id: string; name: string; division_code: string; counts: Map<string, number> }
+  >()
+  for (const r of rows) {
+    const s = stations.get(r.unit_id) ?? {
+      unit_id: r.unit_id,
+      name: r.name,
+      division_code: r.division_code,
+      counts: new Map(),
+    }
+    if (r.week) s.counts.set(r.week, r.patrols)
+    stations.set(r.unit_id, s)
+  }
+  const required = rules.patrol.supervision_per_week
+  const list = [...stations.values()].map((s) => ({
+    unit_id: s.unit_id,
+    name: s.name,
+    division_code: s.division_code,
+    weeks: weeks.map((w) => {
+      const patrols = s.counts.get(w.start) ?? 0
+      return {
+        week: w.label,
+        start: w.start,
+        patrols,
+        required,
+        compliant: patrols >= required,
+        open: w.start <= q.today && q.today < w.end,
+      }
+    }),
+  }))
+  const closed = list.flatMap((s) => s.weeks.filter((w) => !w.open))
+  return {
+    required_per_week: required,
+    compliance_rate:
+      closed.length > 0 ? round4(closed.filter((w) => w.compliant).length / closed.length) : null,
+    stations: list,
+  }
+}
+
+const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/coverage',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['coverage'],
+        summary:
+          'Per zone and period (ISO week for tier 1, month for tiers 2–3): visits vs required, compliance, swath coverage, last visit; key-area coverage rate, compliance by tier, supervision of stations. Reads derived tables only.',
+        querystring: DateRangeQuery,
+        response: { 200: Type.Unknown(), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const span = defaultSpan(request.query.from, request.query.to)
+      const division = request.query.division ?? request.principal.divisionCode
+      return request.db.transaction((tx) => computeCoverage(tx, { ...span, division }))
+    },
+  )
+
+  app.get(
+    '/gaps',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['coverage'],
+        summary:
+          'Zone-periods short of their required visits (closed, or open and not yet met), as GeoJSON with the shortfall',
+        querystring: DateRangeQuery,
+        response: { 200: Type.Unknown(), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const span = defaultSpan(request.query.from, request.query.to)
+      const division = request.query.division ?? request.principal.divisionCode
+      return request.db.transaction(async (tx) => {
+        const coverage = await computeCoverage(tx, { ...span, division })
+        const short = coverage.zones.flatMap((z) =>
+          z.periods.filter((p) => !p.compliant).map((p) => ({ z, p })),
+        )
+        const geometries = await readZoneGeometries(tx, [...new Set(short.map(({ z }) => z.zone_id))])
+        return {
+          type: 'FeatureCollection',
+          features: short.map(({ z, p }) => ({
+            type: 'Feature',
+            id: `${z.zone_id}/${p.start}`,
+            geometry: geometries.get(z.zone_id) ?? null,
+            properties: {
+              zone_id: z.zone_id,
+              name: z.name,
+              category: z.category,
+              tier: z.tier,
+              unit_id: z.unit_id,
+              area_m2: z.area_m2,
+              ...p,
+            },
+          })),
+        }
+      })
+    },
+  )
+}
+
+export default coverageRoutes

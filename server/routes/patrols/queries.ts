@@ -1,0 +1,365 @@
+import type { Queryable } from '../../db/port.js'
+import type { PatrolSummary } from './schemas.js'
+
+/**
+ * Turns JIT compilation off for the rest of the transaction. PostGIS declares its functions with
+ * high planner costs, so a plan over a few thousand legs crosses jit_above_cost and PostgreSQL spends
+ * around a second compiling code that then runs for milliseconds (measured: 1.4 s of JIT for a 10 ms
+ * statement). PGlite has no JIT; the setting exists there and does nothing.
+ */
+export async function disableJit(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT set_config('jit', 'off', true)`)
+}
+
+export interface UnitForPatrol {
+  id: string
+  name: string
+  kind: string
+  division_code: string
+  county_code: string | null
+  county_level: string | null
+  /** A point of the county (its boundary, else its zones; null without either), for the metric CRS. */
+  county_lon: number | null
+  county_lat: number | null
+}
+
+/** The unit (under the caller's jurisdiction) and its county: the first six digits of its code. */
+export async function findUnitForPatrol(tx: Queryable, unitId: string): Promise<UnitForPatrol | undefined> {
+  const res = await tx.query<UnitForPatrol>(
+    `SELECT u.id, u.name, u.kind, u.division_code, d.code AS county_code, d.level AS county_level,
+            ST_X(c.point) AS county_lon, ST_Y(c.point) AS county_lat
+       FROM units u
+       LEFT JOIN divisions d ON d.code = left(u.division_code, 6)
+       -- where the county is: its boundary, else the middle of its zones (so every patrol of the
+       -- county is measured in the same metric CRS)
+       LEFT JOIN LATERAL (
+            SELECT coalesce(ST_PointOnSurface(d.boundary),
+                            (SELECT ST_Centroid(ST_Extent(z.geom)::geometry) FROM zones z WHERE z.division_code = d.code))
+                   AS point) AS c ON true
+      WHERE u.id = $1::uuid`,
+    [unitId],
+  )
+  return res.rows[0]
+}
+
+/** Positions (0-based) of staff ids that are not people of the county. */
+export async function findStaffOutsideCounty(
+  tx: Queryable,
+  staff: readonly string[],
+  countyCode: string,
+): Promise<number[]> {
+  const res = await tx.query<{ i: number }>(
+    `SELECT (s.i - 1)::integer AS i
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS s(id, i)
+       LEFT JOIN people p ON p.id = s.id AND starts_with(p.division_code, $2::text)
+      WHERE p.id IS NULL
+      ORDER BY s.i`,
+    [staff, countyCode],
+  )
+  return res.rows.map((r) => r.i)
+}
+
+export async function findPatrolByExternalId(
+  tx: Queryable,
+  countyCode: string,
+  externalId: string,
+): Promise<{ id: string; content_hash: string } | undefined> {
+  const res = await tx.query<{ id: string; content_hash: string }>(
+    `SELECT id, content_hash FROM patrols WHERE division_code = $1::text AND external_id = $2::text`,
+    [countyCode, externalId],
+  )
+  return res.rows[0]
+}
+
+/** Fixes of the cleaned segments (hex EWKB) outside the county boundary (0 when it has none). */
+export async function countFixesOutsideCounty(
+  tx: Queryable,
+  countyCode: string,
+  segments: readonly string[],
+): Promise<number> {
+  const res = await tx.query<{ n: number }>(
+    `SELECT count(*)::integer AS n
+       FROM divisions d, unnest($2::text[]) AS s(hex), ST_DumpPoints(s.hex::geometry) AS p
+      WHERE d.code = $1::text AND d.boundary IS NOT NULL AND NOT ST_Intersects(d.boundary, ST_Force2D(p.geom))`,
+    [countyCode, segments],
+  )
+  return res.rows[0]?.n ?? 0
+}
+
+/**
+ * Monthly partitions of patrol_points for the months [fromMs, toMs] spans (UTC months), at most
+ * `maxMonths` of them; points of other months go to the default partition.
+ */
+export async function ensurePointPartitions(
+  tx: Queryable,
+  fromMs: number,
+  toMs: number,
+  maxMonths = 3,
+): Promise<void> {
+  await tx.query(
+    `SELECT lp_ensure_patrol_points_partition(m)
+       FROM generate_series(date_trunc('month', to_timestamp($1::float8 / 1000) AT TIME ZONE 'UTC'),
+                            date_trunc('month', to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC'),
+                            interval '1 month') AS g(month)
+      CROSS JOIN LATERAL (SELECT g.month AT TIME ZONE 'UTC' AS m) AS x
+      LIMIT $3::integer`,
+    [fromMs, toMs, maxMonths],
+  )
+}
+
+export interface NewPatrol {
+  divisionCode: string
+  unitId: string
+  externalId: string
+  kind: string
+  staff: string[]
+  startedAt: number
+  endedAt: number
+  pointsFrom: number
+  pointsTo: number
+  inputFormat: 'geojson' | 'gpx' | 'csv'
+  crs: string
+  contentHash: string
+  pointsReceived: number
+  pointsKept: number
+  dropped: Record<string, number>
+  reordered: number
+  segmentCount: number
+  lengthM: number
+  durationS: number
+  countsForFrequency: boolean
+  flags: string[]
+  warnings: string[]
+  metricSrid: number
+  postedBy: string | null
+}
+
+/** The patrol row, or undefined when the same external_id was stored first by someone else. */
+export async function insertPatrol(tx: Queryable, p: NewPatrol): Promise<string | undefined> {
+  const res = await tx.query<{ id: string }>(
+    `INSERT INTO patrols (division_code, unit_id, external_id, kind, staff, staff_count, started_at, ended_at,
+                          points_from, points_to, input_format, crs, content_hash, points_received, points_kept,
+                          dropped, reordered, segment_count, length_m, duration_s, counts_for_frequency, flags,
+                          warnings, metric_srid, posted_by)
+     VALUES ($1::text, $2::uuid, $3::text, $4::text, $5::uuid[], cardinality($5::uuid[]),
+             to_timestamp($6::float8 / 1000), to_timestamp($7::float8 / 1000),
+             to_timestamp($8::float8 / 1000), to_timestamp($9::float8 / 1000), $10::text, $11::text, $12::text,
+             $13::integer, $14::integer, $15::jsonb, $16::integer, $17::integer, $18::float8, $19::float8,
+             $20::boolean, $21::text[], $22::text[], $23::integer, $24::uuid)
+     ON CONFLICT (division_code, external_id) DO NOTHING
+     RETURNING id`,
+    [
+      p.divisionCode,
+      p.unitId,
+      p.externalId,
+      p.kind,
+      p.staff,
+      p.startedAt,
+      p.endedAt,
+      p.pointsFrom,
+      p.pointsTo,
+      p.inputFormat,
+      p.crs,
+      p.contentHash,
+      p.pointsReceived,
+      p.pointsKept,
+      JSON.stringify(p.dropped),
+      p.reordered,
+      p.segmentCount,
+      p.lengthM,
+      p.durationS,
+      p.countsForFrequency,
+      p.flags,
+      p.warnings,
+      p.metricSrid,
+      p.postedBy,
+    ],
+  )
+  return res.rows[0]?.id
+}
+
+/** One received point: s = input index, t = epoch ms, x/y = lon/lat (WGS84), a = accuracy, g = segment, r = drop reason. */
+export interface PointRow {
+  s: number
+  t: number
+  x: number
+  y: number
+  a: number | null
+  g: number | null
+  r: string | null
+}
+
+/**
+ * Every received point in one set-based INSERT: the points travel as one JSON document and are
+ * unpacked by json_to_recordset (node-postgres would otherwise spell out seven arrays element by
+ * element in JavaScript, which costs more than the insert).
+ */
+export async function insertPoints(
+  tx: Queryable,
+  patrolId: string,
+  divisionCode: string,
+  points: readonly PointRow[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO patrol_points (patrol_id, division_code, seq, fixed_at, lon, lat, accuracy, kept, segment, drop_reason)
+     SELECT $1::uuid, $2::text, p.s, to_timestamp(p.t / 1000), p.x, p.y, p.a, p.r IS NULL, p.g, p.r
+       FROM json_to_recordset($3::json) AS p(s integer, t float8, x float8, y float8, a real, g integer, r text)`,
+    [patrolId, divisionCode, JSON.stringify(points)],
+  )
+}
+
+export interface SegmentRow {
+  /** hex EWKB LineString M (M = epoch seconds), see ewkb.ts */
+  hex: string
+  startedAt: number
+  endedAt: number
+  points: number
+  lengthM: number
+}
+
+export async function insertSegments(
+  tx: Queryable,
+  patrolId: string,
+  divisionCode: string,
+  segments: readonly SegmentRow[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO patrol_segments (patrol_id, seq, division_code, geom, started_at, ended_at, point_count, length_m)
+     SELECT $1::uuid, (s.n - 1)::integer, $2::text, s.hex::geometry, to_timestamp(s.t0 / 1000), to_timestamp(s.t1 / 1000),
+            s.points, s.len
+       FROM unnest($3::text[], $4::float8[], $5::float8[], $6::integer[], $7::float8[]) WITH ORDINALITY
+            AS s(hex, t0, t1, points, len, n)`,
+    [
+      patrolId,
+      divisionCode,
+      segments.map((s) => s.hex),
+      segments.map((s) => s.startedAt),
+      segments.map((s) => s.endedAt),
+      segments.map((s) => s.points),
+      segments.map((s) => s.lengthM),
+    ],
+  )
+}
+
+/** One heat cell: d = Beijing day, x/y = cell column/row, l = metres, t = seconds. */
+export interface CellRow {
+  d: string
+  x: number
+  y: number
+  l: number
+  t: number
+}
+
+export async function insertCells(
+  tx: Queryable,
+  patrolId: string,
+  divisionCode: string,
+  srid: number,
+  cells: readonly CellRow[],
+): Promise<void> {
+  if (cells.length === 0) return
+  await tx.query(
+    `INSERT INTO patrol_cells (patrol_id, division_code, visit_date, srid, cell_x, cell_y, length_m, time_s)
+     SELECT $1::uuid, $2::text, c.d, $3::integer, c.x, c.y, c.l, c.t
+       FROM json_to_recordset($4::json) AS c(d date, x integer, y integer, l float8, t float8)`,
+    [patrolId, divisionCode, srid, JSON.stringify(cells)],
+  )
+}
+
+interface SummaryRow {
+  id: string
+  external_id: string
+  points_received: number
+  points_kept: number
+  dropped: Record<string, number>
+  reordered: number
+  segment_count: number
+  length_m: number
+  duration_s: number
+  started_at: Date
+  ended_at: Date
+  counts_for_frequency: boolean
+  flags: string[]
+  warnings: string[]
+}
+
+interface VisitRow {
+  zone_id: string
+  zone_name: string
+  tier: number
+  visit_date: string
+  /** epoch seconds */
+  entered_at: number | string
+  left_at: number | string
+  swath_share: number
+  clipped_length_m: number
+  dwell_s: number
+  counted: boolean
+  reason: string | null
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
+
+/**
+ * The patrol as POST /patrols answers it, read back from the stored rows: a replay of the same
+ * content gets exactly the body the first post got.
+ */
+export async function readPatrolSummary(tx: Queryable, patrolId: string): Promise<PatrolSummary | undefined> {
+  const res = await tx.query<SummaryRow & { visits: VisitRow[] }>(
+    `SELECT p.id, p.external_id, p.points_received, p.points_kept, p.dropped, p.reordered, p.segment_count, p.length_m,
+            p.duration_s, p.started_at, p.ended_at, p.counts_for_frequency, p.flags, p.warnings,
+            coalesce((SELECT json_agg(json_build_object(
+                        'zone_id', v.zone_id, 'zone_name', z.name, 'tier', v.tier, 'visit_date', v.visit_date::text,
+                        'entered_at', extract(epoch FROM v.entered_at), 'left_at', extract(epoch FROM v.left_at),
+                        'swath_share', v.swath_share, 'clipped_length_m', v.clipped_length_m, 'dwell_s', v.dwell_s,
+                        'counted', v.counted, 'reason', v.reason)
+                        ORDER BY v.visit_date, v.entered_at, v.zone_id)
+                        FROM zone_visits v JOIN zones z ON z.id = v.zone_id
+                       WHERE v.patrol_id = p.id AND v.qualifies), '[]') AS visits
+       FROM patrols p WHERE p.id = $1::uuid`,
+    [patrolId],
+  )
+  const p = res.rows[0]
+  if (!p) return undefined
+  const d = p.dropped
+  return {
+    id: p.id,
+    external_id: p.external_id,
+    points_received: p.points_received,
+    points_kept: p.points_kept,
+    dropped: {
+      outliers: d.outliers ?? 0,
+      duplicates: d.duplicates ?? 0,
+      inaccurate: d.inaccurate ?? 0,
+      invalid: d.invalid ?? 0,
+      isolated: d.isolated ?? 0,
+    },
+    reordered: p.reordered,
+    segments: p.segment_count,
+    length_m: round(p.length_m, 1),
+    duration_s: round(p.duration_s, 1),
+    started_at: p.started_at.toISOString(),
+    ended_at: p.ended_at.toISOString(),
+    visits: p.visits.map((v) => ({
+      zone_id: v.zone_id,
+      zone_name: v.zone_name,
+      tier: v.tier,
+      visit_date: v.visit_date,
+      entered_at: isoFromEpochSeconds(v.entered_at),
+      left_at: isoFromEpochSeconds(v.left_at),
+      covered_share: round(v.swath_share, 4),
+      clipped_length_m: round(v.clipped_length_m, 1),
+      dwell_s: round(v.dwell_s, 1),
+      counted: v.counted,
+      reason: v.reason,
+    })),
+    counts_for_frequency: p.counts_for_frequency,
+    flags: p.flags,
+    warnings: p.warnings,
+  }
+}
+
+/** epoch seconds (as json_build_object writes extract(epoch …)) → ISO 8601 with milliseconds */
+function isoFromEpochSeconds(value: string | number): string {
+  return new Date(Math.round(Number(value) * 1000)).toISOString()
+}

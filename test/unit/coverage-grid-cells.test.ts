@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { findTrackCells } from '../../server/domain/coverage/grid-cells.js'
+import { metricCrsFor } from '../../server/domain/coverage/metric-crs.js'
+import { hashPatrolContent } from '../../server/domain/coverage/content-hash.js'
+
+const opts = { cellSizeM: 100, sightRadiusM: 50, dayOf: () => '2026-05-04' }
+const at = (x: number, y: number, s: number) => ({ x, y, time: s * 1000 })
+
+describe('heat cells', () => {
+  it('a leg along a row of cells puts its length and time in each cell it crosses, and the swath reaches the neighbours', () => {
+    // 300 m due east along y = 40 (in row 0) in 300 s
+    const cells = findTrackCells([[at(0, 40, 0), at(300, 40, 300)]], opts)
+    const crossed = cells.filter((c) => c.lengthM > 0).sort((a, b) => a.cellX - b.cellX)
+    expect(crossed.map((c) => [c.cellX, c.cellY])).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+    ])
+    for (const c of crossed) {
+      expect(c.lengthM).toBeCloseTo(100, 9)
+      expect(c.timeS).toBeCloseTo(100, 9)
+    }
+    // row -1 lies 40 m away: seen, not travelled; row 1 lies 60 m away: beyond sight
+    const seen = cells.filter((c) => c.lengthM === 0)
+    expect(
+      seen
+        .filter((c) => c.cellY === -1)
+        .map((c) => c.cellX)
+        .sort(),
+    ).toEqual([-1, 0, 1, 2, 3])
+    expect(cells.some((c) => c.cellY === 1)).toBe(false)
+    expect(cells.some((c) => c.cellX === 3 && c.cellY === 0)).toBe(true)
+    expect(cells.reduce((s, c) => s + c.lengthM, 0)).toBeCloseTo(300, 9)
+  })
+
+  it('a device standing still spends its time in its own cell', () => {
+    const cells = findTrackCells([[at(150, 150, 0), at(150, 150, 600)]], opts)
+    const own = cells.find((c) => c.cellX === 1 && c.cellY === 1)
+    expect(own?.timeS).toBe(600)
+    expect(cells.reduce((s, c) => s + c.timeS, 0)).toBe(600)
+  })
+
+  it('never draws a leg between segments', () => {
+    const cells = findTrackCells(
+      [
+        [at(0, 50, 0), at(100, 50, 10)],
+        [at(1000, 50, 20), at(1100, 50, 30)],
+      ],
+      opts,
+    )
+    expect(cells.some((c) => c.cellX === 5)).toBe(false)
+  })
+})
+
+describe('metric CRS', () => {
+  it('uses the CGCS2000 3° Gauss–Krüger zone in China and UTM elsewhere', () => {
+    expect(metricCrsFor(111.2, 27.1).srid).toBe(4546) // CM 111°E
+    expect(metricCrsFor(104.05, 30.0).srid).toBe(4544) // CM 105°E
+    expect(metricCrsFor(14.4, 45.8).srid).toBe(32633)
+    expect(metricCrsFor(-71.1, 42.2).srid).toBe(32619)
+  })
+})
+
+describe('patrol content hash', () => {
+  const track = {
+    points: [
+      { index: 0, lon: 104, lat: 30, time: 1000 },
+      { index: 1, lon: 104.001, lat: 30, time: 31000, accuracy: 5 },
+    ],
+    segmentsHint: [0],
+  }
+  const base = { unitId: 'U', staff: ['b', 'a'], kind: 'routine', crs: 'EPSG:4326', track }
+  it('ignores staff order, not staff, points or kind', () => {
+    expect(hashPatrolContent({ ...base, staff: ['a', 'b'] })).toBe(hashPatrolContent(base))
+    expect(hashPatrolContent({ ...base, staff: ['a'] })).not.toBe(hashPatrolContent(base))
+    expect(hashPatrolContent({ ...base, kind: 'special' })).not.toBe(hashPatrolContent(base))
+    const moved = { ...track, points: [track.points[0]!, { ...track.points[1]!, lat: 30.0001 }] }
+    expect(hashPatrolContent({ ...base, track: moved })).not.toBe(hashPatrolContent(base))
+  })
+})
