@@ -26,7 +26,11 @@ export function beijingDaysSpanned(fromMs: number, toMs: number): DayWindow[] {
   const last = beijingDateOf(toMs)
   for (;;) {
     const next = addCalendarDays(date, 1)
-    days.push({ date, startMs: startOfCalendarDay(date).getTime(), endMs: startOfCalendarDay(next).getTime() })
+    days.push({
+      date,
+      startMs: startOfCalendarDay(date).getTime(),
+      endMs: startOfCalendarDay(next).getTime(),
+    })
     if (date >= last) return days
     date = next
   }

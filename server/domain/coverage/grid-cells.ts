@@ -34,7 +34,10 @@ export interface GridCellOptions {
 export const GRID_CELL_SIZE_M = 100
 
 /** Cells of all segments; consecutive fixes are joined by straight legs, never across segments. */
-export function findTrackCells(segments: readonly (readonly TimedXY[])[], options: GridCellOptions): GridCellWeight[] {
+export function findTrackCells(
+  segments: readonly (readonly TimedXY[])[],
+  options: GridCellOptions,
+): GridCellWeight[] {
   const cells = new Map<string, GridCellWeight>()
   const add = (day: string, cx: number, cy: number, lengthM: number, timeS: number) => {
     const key = `${day}|${cx}|${cy}`
@@ -98,7 +101,12 @@ interface Rect {
 }
 
 /** Liang–Barsky: the parameter range [u0, u1] ⊂ [0, 1] of a + u·(dx, dy) inside the rectangle, or null. */
-function clipSegment(a: { x: number; y: number }, dx: number, dy: number, rect: Rect): [number, number] | null {
+function clipSegment(
+  a: { x: number; y: number },
+  dx: number,
+  dy: number,
+  rect: Rect,
+): [number, number] | null {
   const range = { u0: 0, u1: 1 }
   const ok =
     clipEdge(-dx, a.x - rect.minX, range) &&
@@ -122,7 +130,12 @@ function pointRectDistance(x: number, y: number, rect: Rect): number {
   return Math.hypot(ex, ey)
 }
 
-function pointSegmentDistance(px: number, py: number, a: { x: number; y: number }, b: { x: number; y: number }): number {
+function pointSegmentDistance(
+  px: number,
+  py: number,
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+): number {
   const dx = b.x - a.x
   const dy = b.y - a.y
   const len2 = dx * dx + dy * dy
