@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { toCalendarDate } from '../../domain/rules/calendar-date.js'
 import { badRequest, notFound } from '../../errors.js'
 import { READERS } from '../../plugins/auth.js'
+import type { EncodedTile } from '../../tiles/encode-mvt.js'
 import { etagOf, ifNoneMatchHits } from '../../tiles/tile-etag.js'
 import { findTileAddressIssues } from '../../tiles/tile-grid.js'
 import { problemResponses } from '../common-schemas.js'
@@ -41,12 +43,7 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { z, x, y } = request.params
-      const issues = findTileAddressIssues({ z, x, y })
-      if (issues.length > 0)
-        throw badRequest(
-          `${z}/${x}/${y} is not a tile: ${issues.map((i) => i.message).join('; ')}`,
-          issues.map((i) => ({ ...i })),
-        )
+      requireTileAddress({ z, x, y })
       const { at, plan_id: planId } = request.query
       if (at !== undefined && planId !== undefined)
         throw badRequest('give either at (zones in force) or plan_id (one plan as drawn), not both', [
@@ -77,15 +74,7 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
       })
 
-      reply.header('cache-control', TILE_CACHE_CONTROL).header('vary', 'authorization')
-      if (tile.featureCount === 0) return reply.code(204).send()
-      const etag = etagOf(tile.bytes)
-      reply.header('etag', etag)
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
-      return reply
-        .code(200)
-        .type(MVT_MEDIA_TYPE)
-        .send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
+      return sendTile(request, reply, tile)
     },
   )
 
@@ -105,12 +94,7 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { z, x, y } = request.params
-      const issues = findTileAddressIssues({ z, x, y })
-      if (issues.length > 0)
-        throw badRequest(
-          `${z}/${x}/${y} is not a tile: ${issues.map((i) => i.message).join('; ')}`,
-          issues.map((i) => ({ ...i })),
-        )
+      requireTileAddress({ z, x, y })
       const q = request.query
       const tile = await request.db.transaction((tx) =>
         renderLayerTile(tx, {
@@ -122,17 +106,32 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           y,
         }),
       )
-      reply.header('cache-control', TILE_CACHE_CONTROL).header('vary', 'authorization')
-      if (tile.featureCount === 0) return reply.code(204).send()
-      const etag = etagOf(tile.bytes)
-      reply.header('etag', etag)
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
-      return reply
-        .code(200)
-        .type(MVT_MEDIA_TYPE)
-        .send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
+      return sendTile(request, reply, tile)
     },
   )
+}
+
+/** 400 naming the coordinate when z/x/y is not a tile of the grid. */
+function requireTileAddress(address: { z: number; x: number; y: number }): void {
+  const issues = findTileAddressIssues(address)
+  if (issues.length > 0)
+    throw badRequest(
+      `${address.z}/${address.x}/${address.y} is not a tile: ${issues.map((i) => i.message).join('; ')}`,
+      issues.map((i) => ({ ...i })),
+    )
+}
+
+/** The one way a tile is answered: 204 when empty, ETag/304, private caching. */
+function sendTile(request: FastifyRequest, reply: FastifyReply, tile: EncodedTile): FastifyReply {
+  reply.header('cache-control', TILE_CACHE_CONTROL).header('vary', 'authorization')
+  if (tile.featureCount === 0) return reply.code(204).send()
+  const etag = etagOf(tile.bytes)
+  reply.header('etag', etag)
+  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
+  return reply
+    .code(200)
+    .type(MVT_MEDIA_TYPE)
+    .send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
 }
 
 export default tileRoutes
