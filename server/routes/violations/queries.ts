@@ -6,15 +6,12 @@ import type { Queryable } from '../../db/port.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
 import { BASIC_FARMLAND_CATEGORY, CULTIVATED_CATEGORIES } from './labels.js'
 
-export interface ViolationRow {
-  id: string
+/** The facts a violation is recorded with, the same when written and when read back. */
+interface ViolationFacts {
   division_code: string
   township_code: string | null
   category: number
   source: string
-  found_at: Date
-  location: { type: string; coordinates: unknown[] }
-  extent: { type: string; coordinates: unknown[] } | null
   place: string | null
   area_mu: number | null
   cultivated_mu: number | null
@@ -29,6 +26,13 @@ export interface ViolationRow {
   major: boolean
   needs_stopping: boolean
   report_required: boolean
+}
+
+export interface ViolationRow extends ViolationFacts {
+  id: string
+  found_at: Date
+  location: { type: string; coordinates: unknown[] }
+  extent: { type: string; coordinates: unknown[] } | null
   status: string
   last_event_at: Date
   report_due: Date
@@ -73,29 +77,11 @@ const VIOLATION_SELECT = `SELECT v.id, v.division_code, v.township_code, v.categ
        v.reported_at, v.filed_at, v.closure_due, v.closed_at, v.closing_kind, v.created_at,${OVERDUE_COLUMNS}
   FROM violations v`
 
-export interface InsertViolation {
-  division_code: string
-  township_code: string | null
-  category: number
-  source: string
+export interface InsertViolation extends ViolationFacts {
   found_at: string
   lon: number
   lat: number
   extent: string | null
-  place: string | null
-  area_mu: number | null
-  cultivated_mu: number | null
-  basic_farmland_mu: number | null
-  area_source: string
-  farmland_source: string
-  party: string | null
-  description: string | null
-  patrol_id: string | null
-  tip_id: string | null
-  unit_id: string | null
-  major: boolean
-  needs_stopping: boolean
-  report_required: boolean
   report_due: string
   report_due_date: string
   major_report_due: string | null
