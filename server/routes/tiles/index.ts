@@ -13,8 +13,17 @@ import {
   VIOLATIONS_TILE_SOURCE,
   ZONES_IN_FORCE_TILE_SOURCE,
 } from './queries.js'
+import { defaultSpan } from '../patrols/span.js'
+import { COVERAGE_TILE_SOURCE, GAPS_TILE_SOURCE, listGapZones } from './coverage-layers.js'
 import { renderLayerTile } from './render-layer-tile.js'
-import { MVT_MEDIA_TYPE, TileParams, tileResponses, ViolationTileQuery, ZoneTileQuery } from './schemas.js'
+import {
+  CoverageTileQuery,
+  MVT_MEDIA_TYPE,
+  TileParams,
+  tileResponses,
+  ViolationTileQuery,
+  ZoneTileQuery,
+} from './schemas.js'
 
 // Tiles are computed per caller (row-level security), so only the caller's own cache may keep them;
 // a minute is short enough for an edited plan to show up on the next pan.
@@ -101,6 +110,79 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sql: VIOLATIONS_TILE_SOURCE,
           params: [q.from ?? null, q.to ?? null, q.category ?? null],
           layerName: 'violations',
+          z,
+          x,
+          y,
+        }),
+      )
+      return sendTile(request, reply, tile)
+    },
+  )
+
+  app.get(
+    '/tiles/gaps/:z/:x/:y.mvt',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['tiles'],
+        summary: 'Zones short of their patrol visits as a Mapbox vector tile (layer `gaps`)',
+        description:
+          'Zones not compliant in some period (ISO week for tier 1, month for tiers 2–3) overlapping ' +
+          '[from, to] (default: this month so far), as GET /gaps computes them. Properties: zone_id, ' +
+          'code (register number), name, tier, category, and of the worst period required, visits, ' +
+          'shortfall; last_visit (ISO) over the span. Same caching as the zone tiles; empty → 204.',
+        params: TileParams,
+        querystring: CoverageTileQuery,
+        response: { ...tileResponses, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { z, x, y } = request.params
+      requireTileAddress({ z, x, y })
+      const span = defaultSpan(request.query.from, request.query.to)
+      const division = request.query.division ?? request.principal.divisionCode
+      const tile = await request.db.transaction(async (tx) => {
+        const gaps = await listGapZones(tx, { ...span, division })
+        return renderLayerTile(tx, {
+          sql: GAPS_TILE_SOURCE,
+          params: [JSON.stringify(gaps)],
+          layerName: 'gaps',
+          z,
+          x,
+          y,
+        })
+      })
+      return sendTile(request, reply, tile)
+    },
+  )
+
+  app.get(
+    '/tiles/coverage/:z/:x/:y.mvt',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['tiles'],
+        summary: 'Patrol coverage cells as a Mapbox vector tile (layer `coverage`, 100 m squares)',
+        description:
+          'The 100 m grid cells within sight of a patrol on a day of [from, to] (default: this month so ' +
+          'far). Properties: visits (distinct patrols), days (distinct days), weight_m (track metres ' +
+          'inside), weight_s (seconds inside), days_since (days from the last visit to `to`). Same ' +
+          'caching as the zone tiles; empty → 204.',
+        params: TileParams,
+        querystring: CoverageTileQuery,
+        response: { ...tileResponses, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { z, x, y } = request.params
+      requireTileAddress({ z, x, y })
+      const span = defaultSpan(request.query.from, request.query.to)
+      const division = request.query.division ?? request.principal.divisionCode
+      const tile = await request.db.transaction((tx) =>
+        renderLayerTile(tx, {
+          sql: COVERAGE_TILE_SOURCE,
+          params: [span.from, span.to, division],
+          layerName: 'coverage',
           z,
           x,
           y,

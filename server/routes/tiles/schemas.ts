@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { MAX_TILE_ZOOM } from '../../tiles/tile-grid.js'
+import { DivisionCode } from '../common-schemas.js'
 
 /** z/x/y of the XYZ grid; x and y are checked against 2^z in the handler (a 400 with the reason). */
 export const TileParams = Type.Object(
@@ -52,3 +53,18 @@ export const ViolationTileQuery = Type.Object(
   },
   { additionalProperties: false },
 )
+
+/** The patrol coverage layers (`gaps`, `coverage`): a span of Beijing days and a division. */
+export const CoverageTileQuery = Type.Object(
+  {
+    from: Type.Optional(
+      Type.String({ format: 'date', description: 'first Beijing day (default: first of this month)' }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: 'date', description: 'last Beijing day, inclusive (default: today)' }),
+    ),
+    division: Type.Optional(DivisionCode),
+  },
+  { additionalProperties: false },
+)
+export type CoverageTileQuery = Static<typeof CoverageTileQuery>

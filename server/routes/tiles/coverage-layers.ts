@@ -1,0 +1,136 @@
+import type { Queryable } from '../../db/port.js'
+import { computeCoverage } from '../patrols/coverage.js'
+
+/**
+ * The patrol coverage layers of the web map: `gaps` (zones short of their visits) and `coverage`
+ * (the 100 m heat cells patrols saw). Both read derived tables only, like GET /coverage.
+ */
+
+/** One zone of the `gaps` layer, summarised over its non-compliant periods of the span. */
+export interface GapZone {
+  zone_id: string
+  name: string
+  tier: number
+  category: string
+  /** required visits in the worst period (the one with the largest shortfall) */
+  required: number
+  /** visits in that period */
+  visits: number
+  /** required − visits in that period */
+  shortfall: number
+  /** the zone's last counted visit in the span (ISO), null when none */
+  last_visit: string | null
+}
+
+/**
+ * Zones not compliant in at least one period overlapping [from, to], from the same computation as
+ * GET /coverage and GET /gaps (so the map and the list never disagree).
+ */
+export async function listGapZones(
+  db: Queryable,
+  q: { division: string; from: string; to: string; today: string },
+): Promise<GapZone[]> {
+  const coverage = await computeCoverage(db, q)
+  const gaps: GapZone[] = []
+  for (const z of coverage.zones) {
+    const short = z.periods.filter((p) => !p.compliant)
+    if (short.length === 0) continue
+    // the worst period: largest shortfall, the earlier one on a tie
+    const worst = short.reduce((w, p) => (p.shortfall > w.shortfall ? p : w))
+    gaps.push({
+      zone_id: z.zone_id,
+      name: z.name,
+      tier: z.tier,
+      category: z.category,
+      required: worst.required,
+      visits: worst.visits,
+      shortfall: worst.shortfall,
+      last_visit: z.last_visit,
+    })
+  }
+  return gaps
+}
+
+/**
+ * Source of the `gaps` layer (layerTileSql contract): the zones listed in `$4` (a JSON array of
+ * GapZone) with their outlines and register numbers. The register number (区域编号) is numbered as
+ * the filing package numbers it (server/routes/exports/filing-package.ts): county, tier, and a
+ * running number within the tier in register order (source_index, name, id).
+ */
+export const GAPS_TILE_SOURCE = `
+  SELECT z.geom,
+         jsonb_build_object(
+           'zone_id', g.zone_id,
+           'code', n.code,
+           'name', g.name,
+           'tier', g.tier,
+           'category', g.category,
+           'required', g.required,
+           'visits', g.visits,
+           'shortfall', g.shortfall,
+           'last_visit', g.last_visit
+         ) AS properties
+    FROM jsonb_to_recordset($4::jsonb) AS g(zone_id uuid, name text, tier integer, category text,
+                                            required integer, visits integer, shortfall integer, last_visit text)
+    JOIN zones z ON z.id = g.zone_id
+    CROSS JOIN tile t
+    JOIN LATERAL (
+      SELECT x.code FROM (
+        SELECT o.id, o.division_code || '-' || o.tier || '-' ||
+                 lpad((row_number() OVER (ORDER BY o.source_index NULLS LAST, o.name, o.id))::text, 4, '0') AS code
+          FROM zones o WHERE o.plan_id = z.plan_id AND o.tier = z.tier) AS x
+       WHERE x.id = z.id) AS n ON true
+   WHERE z.geom && t.bbox`
+
+/**
+ * Source of the `coverage` layer: the 100 m cells of the metric grid (patrol_cells) seen by patrols
+ * on a Beijing day in [$4, $5], in the division $6, aggregated over patrols and days. A division
+ * above a county takes its counties' cells; a township takes its county's cells that meet its
+ * boundary. Cells are found by their grid index in the tile's box (one box per metric CRS in use),
+ * so the primary key serves the read.
+ */
+export const COVERAGE_TILE_SOURCE = `
+  SELECT lp_grid_cell_geom(a.srid, a.cell_x, a.cell_y) AS geom,
+         jsonb_build_object(
+           'visits', a.patrols,
+           'days', a.days,
+           'weight_m', round(a.length_m::numeric, 1),
+           'weight_s', round(a.time_s::numeric, 1),
+           'days_since', $5::date - a.last_day
+         ) AS properties
+    FROM (
+      SELECT c.srid, c.cell_x, c.cell_y,
+             count(DISTINCT c.patrol_id)::integer AS patrols,
+             count(DISTINCT c.visit_date)::integer AS days,
+             sum(c.length_m) AS length_m, sum(c.time_s) AS time_s, max(c.visit_date) AS last_day
+        FROM (SELECT d.code, d.level, d.boundary,
+                     CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6) END AS county
+                FROM divisions d WHERE d.code = $6::text) AS div
+        -- the metric CRSs the division's patrols of the span were measured in
+        CROSS JOIN LATERAL (
+          SELECT DISTINCT p.metric_srid AS srid FROM patrols p
+           WHERE (starts_with(p.division_code, lp_scope_prefix(div.code)) OR p.division_code = div.county)
+             AND p.started_at < ($5::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+             AND p.ended_at >= ($4::date - 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS s
+        CROSS JOIN tile t
+        -- the tile's box in grid indices, a cell wider on each side (a box's edges bend a little
+        -- when projected; the pipeline's own bbox test trims what lies outside). The box is first
+        -- cut to 20° either side of the CRS's central meridian (CGCS2000 3° zones from EPSG:4534 at
+        -- 75°E; UTM zones otherwise), where a transverse Mercator projection is defined.
+        CROSS JOIN LATERAL (
+          SELECT ST_Intersection(t.bbox, ST_MakeEnvelope(cm.lon - 20, -80, cm.lon + 20, 84, 4326)) AS near
+            FROM (SELECT CASE WHEN s.srid BETWEEN 4534 AND 4554 THEN 75 + 3 * (s.srid - 4534)
+                              ELSE (s.srid % 100) * 6 - 183 END AS lon) AS cm) AS nb
+        CROSS JOIN LATERAL (
+          SELECT floor(ST_XMin(b) / 100)::integer - 1 AS x0, floor(ST_XMax(b) / 100)::integer + 1 AS x1,
+                 floor(ST_YMin(b) / 100)::integer - 1 AS y0, floor(ST_YMax(b) / 100)::integer + 1 AS y1
+            FROM (SELECT ST_Transform(ST_Segmentize(nb.near, 0.25), s.srid) AS b) AS bb
+           WHERE NOT ST_IsEmpty(nb.near)) AS r
+        JOIN patrol_cells c
+          ON c.srid = s.srid
+         AND c.cell_x BETWEEN r.x0 AND r.x1 AND c.cell_y BETWEEN r.y0 AND r.y1
+         AND c.visit_date BETWEEN $4::date AND $5::date
+         AND (starts_with(c.division_code, lp_scope_prefix(div.code)) OR c.division_code = div.county)
+       WHERE div.county IS NULL OR div.boundary IS NULL
+          OR ST_Intersects(div.boundary, lp_grid_cell_geom(c.srid, c.cell_x, c.cell_y))
+       GROUP BY c.srid, c.cell_x, c.cell_y) AS a`
