@@ -13,6 +13,7 @@ import {
   readZoneGeometries,
   type ZonePeriodRow,
 } from './coverage-queries.js'
+import { readRoadShares, ROAD_ZONE_CLASS } from './road-coverage.js'
 import { DateRangeQuery } from './schemas.js'
 import { defaultSpan } from './span.js'
 
@@ -23,6 +24,8 @@ export interface ZonePeriodFigures extends PeriodCompliance {
   required: number
   visits: number
   covered_share: number
+  /** road zones: share of the centre line within sight of the period's counted tracks; else null */
+  road_share: number | null
   last_visit: string | null
 }
 
@@ -38,6 +41,8 @@ interface ZoneFigures {
   visits: number
   compliant: boolean
   covered_share: number
+  /** road zones: mean of the periods' road shares; else null */
+  road_share: number | null
   last_visit: string | null
   periods: ZonePeriodFigures[]
 }
@@ -67,7 +72,14 @@ export async function computeCoverage(
     zones.set(row.zone_id, zone)
     zone.periods.push(periodFigures(row, requiredFor(rules, row.tier), q.today))
   }
+  const roads = await readRoadShares(db, q)
   for (const zone of zones.values()) {
+    const isRoad = zone.category in ROAD_ZONE_CLASS && !roads.roadless.has(zone.zone_id)
+    for (const p of zone.periods)
+      p.road_share = isRoad ? round4(roads.shares.get(zone.zone_id)?.get(p.start) ?? 0) : null
+    zone.road_share = isRoad
+      ? round4(zone.periods.reduce((s, p) => s + (p.road_share ?? 0), 0) / Math.max(1, zone.periods.length))
+      : null
     zone.required = zone.periods.reduce((s, p) => s + p.required, 0)
     zone.visits = zone.periods.reduce((s, p) => s + p.visits, 0)
     zone.compliant = zone.periods.every((p) => p.compliant)
@@ -159,6 +171,7 @@ function newZone(row: ZonePeriodRow): ZoneFigures {
     visits: 0,
     compliant: true,
     covered_share: 0,
+    road_share: null,
     last_visit: null,
     periods: [],
   }
@@ -173,6 +186,7 @@ function periodFigures(row: ZonePeriodRow, required: number, today: string): Zon
     required,
     visits: row.visits,
     covered_share: round4(row.covered_share ?? 0),
+    road_share: null,
     last_visit: row.last_visit ? row.last_visit.toISOString() : null,
     ...assessPeriod(period, { required, visits: row.visits }, today),
   }

@@ -18,6 +18,7 @@ import { haversineM } from '../../domain/track/haversine-m.js'
 import type { RawTrack } from '../../domain/track/raw-track.js'
 import { TrackInputError } from '../../domain/track/track-errors.js'
 import { matchPatrolDay, prepareZonePieces } from './match.js'
+import { prepareZoneRoads } from './road-coverage.js'
 import {
   countFixesOutsideCounty,
   disableJit,
@@ -337,6 +338,7 @@ export async function matchStoredPatrol(
       periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period] as const,
     }
     await prepareZonePieces(tx, matchDay)
+    await prepareZoneRoads(tx, matchDay)
     await matchPatrolDay(tx, matchDay)
   }
 }
