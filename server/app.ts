@@ -8,6 +8,7 @@ import openapiPlugin from './plugins/openapi.js'
 import staticWebPlugin from './plugins/static-web.js'
 import validationPlugin from './plugins/validation.js'
 import divisionRoutes from './routes/divisions/index.js'
+import effortRoutes from './routes/effort/index.js'
 import exportRoutes from './routes/exports/index.js'
 import healthRoutes from './routes/health/index.js'
 import ogcRoutes from './routes/ogc/index.js'
@@ -61,6 +62,7 @@ export async function buildApp(opts: AppOptions) {
       await api.register(patrolRoutes)
       await api.register(violationRoutes)
       await api.register(tileRoutes)
+      await api.register(effortRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })
     },
     { prefix: API_PREFIX },
