@@ -7,6 +7,8 @@ import errorHandlerPlugin from './plugins/error-handler.js'
 import openapiPlugin from './plugins/openapi.js'
 import staticWebPlugin from './plugins/static-web.js'
 import validationPlugin from './plugins/validation.js'
+import deviceRoutes from './routes/devices/index.js'
+import osmandRoutes from './routes/devices/osmand.js'
 import divisionRoutes from './routes/divisions/index.js'
 import exportRoutes from './routes/exports/index.js'
 import healthRoutes from './routes/health/index.js'
@@ -28,6 +30,8 @@ export interface AppOptions {
   bodyLimitBytes?: number
   logger?: FastifyServerOptions['logger']
   webDir?: string
+  /** idle time that closes a live device's open patrol (config.ts liveIdleMs) */
+  liveIdleMs?: number
 }
 
 /** Builds the whole application as a plugin tree; never listens (server.ts does). */
@@ -62,11 +66,14 @@ export async function buildApp(opts: AppOptions) {
       await api.register(violationRoutes)
       await api.register(tileRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })
+      await api.register(deviceRoutes, { idleMs: opts.liveIdleMs })
     },
     { prefix: API_PREFIX },
   )
   // OGC API – Features also at the root path that GIS clients are usually given
   await app.register(ogcRoutes, { prefix: '/ogc' })
+  // OsmAnd / Traccar Client live fixes, at the root where those apps post
+  await app.register(osmandRoutes, { idleMs: opts.liveIdleMs })
   await app.register(staticWebPlugin, { dir: opts.webDir })
   return app
 }
