@@ -7,6 +7,8 @@ import errorHandlerPlugin from './plugins/error-handler.js'
 import openapiPlugin from './plugins/openapi.js'
 import staticWebPlugin from './plugins/static-web.js'
 import validationPlugin from './plugins/validation.js'
+import deviceRoutes from './routes/devices/index.js'
+import osmandRoutes from './routes/devices/osmand.js'
 import divisionRoutes from './routes/divisions/index.js'
 import effortRoutes from './routes/effort/index.js'
 import exportRoutes from './routes/exports/index.js'
@@ -29,6 +31,8 @@ export interface AppOptions {
   bodyLimitBytes?: number
   logger?: FastifyServerOptions['logger']
   webDir?: string
+  /** idle time that closes a live device's open patrol (config.ts liveIdleMs) */
+  liveIdleMs?: number
 }
 
 /** Builds the whole application as a plugin tree; never listens (server.ts does). */
@@ -64,11 +68,14 @@ export async function buildApp(opts: AppOptions) {
       await api.register(tileRoutes)
       await api.register(effortRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })
+      await api.register(deviceRoutes, { idleMs: opts.liveIdleMs })
     },
     { prefix: API_PREFIX },
   )
   // OGC API – Features also at the root path that GIS clients are usually given
   await app.register(ogcRoutes, { prefix: '/ogc' })
+  // OsmAnd / Traccar Client live fixes, at the root where those apps post
+  await app.register(osmandRoutes, { idleMs: opts.liveIdleMs })
   await app.register(staticWebPlugin, { dir: opts.webDir })
   return app
 }

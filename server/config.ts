@@ -11,6 +11,10 @@ export interface Config {
   bodyLimitBytes: number
   uploadLimitBytes: number
   logLevel: string
+  /** a live device's open patrol closes after this long without a fix (LANDPATROL_LIVE_IDLE_S, default 600) */
+  liveIdleMs: number
+  /** how often the sweeper looks for idle devices; 0 = never (LANDPATROL_LIVE_SWEEP_S, default 60) */
+  liveSweepMs: number
 }
 
 export class ConfigError extends Error {}
@@ -47,5 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: readInt(env, 'LANDPATROL_BODY_LIMIT', 32 * 1024 * 1024),
     uploadLimitBytes: readInt(env, 'LANDPATROL_UPLOAD_LIMIT', 64 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
+    liveIdleMs: readInt(env, 'LANDPATROL_LIVE_IDLE_S', 600) * 1000,
+    liveSweepMs: readInt(env, 'LANDPATROL_LIVE_SWEEP_S', 60) * 1000,
   }
 }

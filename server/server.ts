@@ -5,6 +5,7 @@ import { migrate, MigrationError } from './db/migrate.js'
 import { DEMO_DIR } from './demo/demo-files.js'
 import { databaseIsEmpty, DEMO_JOB, loadDemo } from './demo/load-demo.js'
 import { readJobState } from './jobs/job-state.js'
+import { startLiveSweeper } from './routes/devices/live-patrol.js'
 import { ensureBootstrapToken } from './routes/tokens/queries.js'
 
 /** Starts the service: config, database, migrations, bootstrap token, listen, demo load. */
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     db,
     closeDb: true,
     bodyLimitBytes: config.bodyLimitBytes,
+    liveIdleMs: config.liveIdleMs,
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization'],
@@ -28,12 +30,14 @@ async function main(): Promise<void> {
       (applied.length ? `, applied ${applied.join(', ')}` : ''),
   )
 
+  let sweeper: { stop(): Promise<void> } | undefined
   let closing = false
   const close = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info(`${signal}: closing`)
     try {
+      await sweeper?.stop()
       await app.close()
       process.exit(0)
     } catch (err) {
@@ -45,6 +49,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void close('SIGINT'))
 
   await app.listen({ port: config.port, host: config.host })
+  // Closes live devices' open patrols after the idle time (routes/devices/live-patrol.ts).
+  if (config.liveSweepMs > 0) {
+    sweeper = startLiveSweeper(db, {
+      intervalMs: config.liveSweepMs,
+      idleMs: config.liveIdleMs,
+      log: app.log,
+    })
+  }
 
   if (config.demo) {
     const job = await readJobState(db, DEMO_JOB)
