@@ -16,6 +16,7 @@ import {
 import { defaultSpan } from '../patrols/span.js'
 import { COVERAGE_TILE_SOURCE, GAPS_TILE_SOURCE, listGapZones } from './coverage-layers.js'
 import { renderLayerTile } from './render-layer-tile.js'
+import { renderViolationRateTile } from './violation-rates.js'
 import {
   CoverageTileQuery,
   MVT_MEDIA_TYPE,
@@ -95,7 +96,9 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['tiles'],
         summary: 'Violations as a Mapbox vector tile (layer `violations`, points)',
         description:
-          'Filtered by the date found (from, to) and category. Same caching as the zone tiles; empty → 204.',
+          "Filtered by the date found (from, to) and category; `per=100km` adds each point's H3 cell " +
+          '(`resolution`, default 8) with cell_count, patrol_km and per_100km (violations per 100 km ' +
+          'patrolled there). Same caching as the zone tiles; empty → 204.',
         params: TileParams,
         querystring: ViolationTileQuery,
         response: { ...tileResponses, ...problemResponses },
@@ -106,14 +109,24 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       requireTileAddress({ z, x, y })
       const q = request.query
       const tile = await request.db.transaction((tx) =>
-        renderLayerTile(tx, {
-          sql: VIOLATIONS_TILE_SOURCE,
-          params: [q.from ?? null, q.to ?? null, q.category ?? null],
-          layerName: 'violations',
-          z,
-          x,
-          y,
-        }),
+        q.per === '100km'
+          ? renderViolationRateTile(tx, {
+              z,
+              x,
+              y,
+              from: q.from ?? null,
+              to: q.to ?? null,
+              category: q.category ?? null,
+              resolution: q.resolution ?? 8,
+            })
+          : renderLayerTile(tx, {
+              sql: VIOLATIONS_TILE_SOURCE,
+              params: [q.from ?? null, q.to ?? null, q.category ?? null],
+              layerName: 'violations',
+              z,
+              x,
+              y,
+            }),
       )
       return sendTile(request, reply, tile)
     },

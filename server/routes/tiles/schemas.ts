@@ -50,6 +50,20 @@ export const ViolationTileQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date', description: 'found on or after (Beijing date)' })),
     to: Type.Optional(Type.String({ format: 'date', description: 'found on or before (Beijing date)' })),
     category: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+    per: Type.Optional(
+      Type.Enum(['100km'], {
+        description:
+          'add to each point its H3 cell, the violations found there (cell_count), the km patrolled there (patrol_km) and violations per 100 km patrolled (per_100km; left out where no patrol went)',
+      }),
+    ),
+    resolution: Type.Optional(
+      Type.Integer({
+        minimum: 5,
+        maximum: 10,
+        default: 8,
+        description: 'H3 resolution of the cells for per=100km',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

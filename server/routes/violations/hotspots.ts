@@ -5,6 +5,7 @@ import { addCalendarDays, startOfCalendarDay, toCalendarDate } from '../../domai
 import { unprocessable } from '../../errors.js'
 import { READERS } from '../../plugins/auth.js'
 import { DivisionCode, problemResponses } from '../common-schemas.js'
+import { patrolKmByHex, per100Km } from './hotspot-effort.js'
 import { CalendarDay } from './schemas.js'
 
 const HotspotQuery = Type.Object(
@@ -34,6 +35,10 @@ const HotspotCollection = Type.Object({
         per_km2: Type.Number(),
         area_km2: Type.Number(),
         by_category: Type.Record(Type.String(), Type.Integer()),
+        patrol_km: Type.Number({ description: 'km patrolled in the cell over the span (stored heat cells)' }),
+        per_100km: Type.Union([Type.Number(), Type.Null()], {
+          description: 'violations per 100 km patrolled in the cell; null where no patrol went',
+        }),
         violation_ids: Type.Array(Type.String()),
       }),
     }),
@@ -44,7 +49,9 @@ const HotspotCollection = Type.Object({
  * Where violations cluster: counts per H3 hexagon (equal-area enough at county scale), by category,
  * each cell with the ids behind its count. PostGIS 3.3 has no H3, so points are binned here; a
  * county-year holds hundreds to a few thousand violations, read as points only.
- * Normalising by patrol effort (violations per 100 km patrolled) waits for the patrol tracks.
+ * Each cell is also normalised by patrol effort: the km patrolled in it over the same span
+ * (hotspot-effort.ts) and violations per 100 km, so a cell full of findings because it is patrolled
+ * every day can be told from one that is rarely seen.
  */
 const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -89,6 +96,10 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entry.byCategory[String(v.category)] = (entry.byCategory[String(v.category)] ?? 0) + 1
         cells.set(cell, entry)
       }
+      const patrolKm =
+        cells.size > 0
+          ? await patrolKmByHex(request.db, { division: q.division ?? null, from, to, resolution })
+          : new Map<string, number>()
       const features = [...cells]
         .sort(([a, x], [b, y]) => y.ids.length - x.ids.length || a.localeCompare(b))
         .map(([cell, entry]) => {
@@ -104,6 +115,8 @@ const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
               per_km2: Math.round((entry.ids.length / areaKm2) * 1000) / 1000,
               area_km2: Math.round(areaKm2 * 10000) / 10000,
               by_category: entry.byCategory,
+              patrol_km: Math.round((patrolKm.get(cell) ?? 0) * 1000) / 1000,
+              per_100km: per100Km(entry.ids.length, patrolKm.get(cell) ?? 0),
               violation_ids: entry.ids,
             },
           }
