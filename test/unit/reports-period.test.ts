@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { monthsOf, parseReportPeriod } from '../../server/domain/reports/report-period.js'
+import {
+  monthsOf,
+  parseReportPeriod,
+  periodLabelContaining,
+} from '../../server/domain/reports/report-period.js'
 
 describe('parseReportPeriod', () => {
   it('a month: its first and last day, February of a leap year included', () => {
@@ -63,5 +67,15 @@ describe('monthsOf', () => {
     expect(monthsOf({ from: '2026-10-01', to: '2026-12-31' })).toEqual(['2026-10', '2026-11', '2026-12'])
     expect(monthsOf({ from: '2026-12-01', to: '2027-02-28' })).toEqual(['2026-12', '2027-01', '2027-02'])
     expect(monthsOf({ from: '2026-01-01', to: '2026-12-31' })).toHaveLength(12)
+  })
+})
+
+describe('periodLabelContaining', () => {
+  it('names the month, quarter and year of a day', () => {
+    expect(periodLabelContaining('monthly', '2026-11-27')).toBe('2026-11')
+    expect(periodLabelContaining('quarterly', '2026-11-27')).toBe('2026-Q4')
+    expect(periodLabelContaining('quarterly', '2026-03-31')).toBe('2026-Q1')
+    expect(periodLabelContaining('quarterly', '2026-04-01')).toBe('2026-Q2')
+    expect(periodLabelContaining('annual', '2026-11-27')).toBe('2026')
   })
 })

@@ -106,3 +106,11 @@ export function monthsOf(period: Pick<ReportPeriod, 'from' | 'to'>): string[] {
   }
   return months
 }
+
+/** The period of the kind that contains the day (the current one, for today). */
+export function periodLabelContaining(kind: ReportKind, day: CalendarDate): string {
+  const year = day.slice(0, 4)
+  if (kind === 'annual') return year
+  if (kind === 'monthly') return day.slice(0, 7)
+  return `${year}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`
+}

@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { parseReportPeriod, type ReportKind } from '../../domain/reports/report-period.js'
-import { addCalendarDays, startOfCalendarDay } from '../../domain/rules/calendar-date.js'
+import {
+  parseReportPeriod,
+  periodLabelContaining,
+  type ReportKind,
+} from '../../domain/reports/report-period.js'
+import { addCalendarDays, startOfCalendarDay, toCalendarDate } from '../../domain/rules/calendar-date.js'
 import { badRequest, notFound } from '../../errors.js'
 import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
@@ -128,7 +132,8 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       answerReport(request, reply, {
         division: request.query.division ?? request.principal.divisionCode,
         kind: request.params.kind,
-        period: request.query.period,
+        period:
+          request.query.period ?? periodLabelContaining(request.params.kind, toCalendarDate(new Date())),
         format: request.query.format,
         periodPath: '/querystring/period',
       }),

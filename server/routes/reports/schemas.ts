@@ -42,7 +42,17 @@ export const ReportKindParams = Type.Object(
   { additionalProperties: false },
 )
 export const ReportKindQuery = Type.Object(
-  { division: Type.Optional(DivisionCode), period: Period, format: Type.Optional(Format) },
+  {
+    division: Type.Optional(DivisionCode),
+    period: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 20,
+        description: 'monthly: YYYY-MM; quarterly: YYYY-Qn; annual: YYYY (default: the current one)',
+      }),
+    ),
+    format: Type.Optional(Format),
+  },
   { additionalProperties: false },
 )
 export type ReportKindQuery = Static<typeof ReportKindQuery>
