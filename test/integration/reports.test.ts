@@ -568,6 +568,15 @@ describe('bad input', () => {
   })
 })
 
+describe('a period that has not begun', () => {
+  it('is refused with 422 naming the period', async () => {
+    const later = String(new Date().getUTCFullYear() + 2)
+    const res = await report(`510199/annual/${later}`)
+    expect(res.statusCode, res.body).toBe(422)
+    expect(res.json().errors[0].path).toBe('/params/period')
+  })
+})
+
 describe('the ledger and the tips register as XLSX', () => {
   it('the ledger: one row per patrol with staff, time, route length, zones, findings and measures', async () => {
     const res = await api('GET', '/patrols/ledger.xlsx?division=510199&from=2026-10-01&to=2026-10-31', reader)

@@ -6,7 +6,7 @@ import {
   type ReportKind,
 } from '../../domain/reports/report-period.js'
 import { addCalendarDays, startOfCalendarDay, toCalendarDate } from '../../domain/rules/calendar-date.js'
-import { badRequest, notFound } from '../../errors.js'
+import { badRequest, notFound, unprocessable } from '../../errors.js'
 import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
 import { attachmentDisposition } from '../exports/content-disposition.js'
@@ -67,6 +67,11 @@ async function answerReport(
   if (!parsed.ok)
     throw badRequest(`period "${q.period}" is not a ${q.kind} period`, [
       { path: q.periodPath, message: parsed.reason },
+    ])
+  const today = toCalendarDate(new Date())
+  if (parsed.period.from > today)
+    throw unprocessable(`period ${q.period} has not begun`, [
+      { path: q.periodPath, message: `begins on ${parsed.period.from}, after today (${today})` },
     ])
   const format = chooseFormat(request, q.format)
   const report = await request.db.transaction((tx) => gatherReport(tx, q.division, parsed.period))
