@@ -30,10 +30,13 @@
 //
 // County 510198 (the sibling): one violation found 2026-11-05. City 510100, 2026-Q4: its two
 // counties side by side; the city's counts are their sums.
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReportFigures } from '../../server/routes/reports/report-data.js'
+import { ReportSchema } from '../../server/routes/reports/schemas.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 
 let ctx: TestContext
@@ -373,6 +376,16 @@ describe('the monthly report of a county (JSON)', () => {
       zero_reports: 1,
       missing: 1,
     })
+  })
+
+  it('the JSON is what the OpenAPI schema says, field by field (no field more or less)', async () => {
+    // ajv-formats is CommonJS: at run time the default import is the plugin function itself
+    const ajv = (addFormatsModule as unknown as (a: Ajv) => Ajv)(new Ajv({ allErrors: true, strict: false }))
+    const validate = ajv.compile(ReportSchema)
+    for (const path of ['510199/monthly/2026-10', '510100/quarterly/2026-Q4']) {
+      const body = (await report(path, await ctx.token('viewer', '510100'))).json()
+      expect(validate(body), `${path}: ${JSON.stringify(validate.errors)}`).toBe(true)
+    }
   })
 
   it('its rates and zone figures are those of GET /stats and GET /coverage for the same span', async () => {
