@@ -17,6 +17,7 @@ import ogcRoutes from './routes/ogc/index.js'
 import patrolRoutes from './routes/patrols/index.js'
 import peopleRoutes from './routes/people/index.js'
 import planRoutes from './routes/plans/index.js'
+import reportRoutes from './routes/reports/index.js'
 import sessionRoutes from './routes/session/index.js'
 import tileRoutes from './routes/tiles/index.js'
 import tokenRoutes from './routes/tokens/index.js'
@@ -65,6 +66,7 @@ export async function buildApp(opts: AppOptions) {
       await api.register(exportRoutes)
       await api.register(patrolRoutes)
       await api.register(violationRoutes)
+      await api.register(reportRoutes)
       await api.register(tileRoutes)
       await api.register(effortRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })

@@ -12,7 +12,7 @@ const DEVICE_ALLOWED = new Set(['POST /api/v1/patrols', 'GET /api/v1/me'])
 const PLACEHOLDER_UUID = '00000000-0000-4000-8000-000000000000'
 
 // Path parameters that name one record (tile coordinates do not: a tile is a filtered list).
-const RECORD_PARAM = /\{(?!z\}|x\}|y\}|collectionId\})\w+\}/
+const RECORD_PARAM = /\{(?!z\}|x\}|y\}|collectionId\}|kind\})\w+\}/
 
 // Routes that take a file rather than a JSON document with a schema example: what to send them.
 const UPLOADS: Record<string, string> = {
@@ -198,6 +198,8 @@ function urlOf(op: Operation): string {
     if (name === 'aid') return ids.aid ?? PLACEHOLDER_UUID
     if (name === 'year') return '2026'
     if (name === 'date') return '2027-10-09'
+    if (name === 'kind') return 'monthly'
+    if (name === 'period') return '2026-10'
     if (name === 'featureId') return ids.zoneId ?? PLACEHOLDER_UUID
     if (name === 'collectionId') return 'zones'
     if (name === 'z' || name === 'x' || name === 'y') return '0'

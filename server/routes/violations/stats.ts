@@ -134,6 +134,77 @@ const DEFINITIONS = {
     'cultivated land (mu) of violations found in the span ÷ cultivated land taken by new construction in the years of the span',
 }
 
+/**
+ * The figures of GET /stats for a division and span of Beijing days, read in the caller's
+ * transaction (row-level security applies): a division the caller cannot see is a 404. The
+ * periodic reports (routes/reports) reuse it so their rates are these, not a second derivation.
+ */
+export async function computeStats(
+  tx: Queryable,
+  q: { division: string; from: string; to: string; asOf: Date },
+) {
+  const { division, from, to, asOf } = q
+  const d = await tx.query('SELECT 1 FROM divisions WHERE code = $1::text', [division])
+  if (d.rowCount === 0) throw notFound(`division ${division} not found in your jurisdiction`)
+  const records = await readViolationRecords(tx, division, from, to)
+  const overrides = await loadWorkingDayOverrides(tx)
+
+  // the denominator: every county of the division, every year the span touches
+  const years: number[] = []
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) years.push(y)
+  const counties = await tx.query<{ code: string }>(
+    `SELECT code FROM divisions WHERE level = 'county' AND starts_with(code, lp_scope_prefix($1::text))
+        ORDER BY code`,
+    [
+      levelOfCode(division) === 'township' || levelOfCode(division) === 'village'
+        ? division.slice(0, 6)
+        : division,
+    ],
+  )
+  const taken = await tx.query<{ division_code: string; year: number; mu: number }>(
+    `SELECT division_code, year::integer AS year, mu::float8 AS mu FROM cultivated_land_taken
+        WHERE division_code = ANY($1::text[]) AND year = ANY($2::integer[])
+        ORDER BY division_code, year`,
+    [counties.rows.map((c) => c.code), years],
+  )
+  const have = new Set(taken.rows.map((t) => `${t.division_code}/${t.year}`))
+  const missingTaken = counties.rows.flatMap((c) =>
+    years.filter((y) => !have.has(`${c.code}/${y}`)).map((year) => ({ division_code: c.code, year })),
+  )
+  // summed in 0.0001 mu so the total is exact
+  const takenMu = taken.rows.reduce((sum, t) => sum + Math.round(t.mu * 10000), 0) / 10000
+
+  const rates = computeViolationRates(records, { from, to }, RULES, {
+    as_of: asOf,
+    overrides,
+    new_construction_cultivated_mu: takenMu,
+  })
+  const land = rates.illegal_cultivated_land
+  return {
+    division,
+    span: rates.span,
+    as_of: rates.as_of,
+    stop_rate: { ...rates.stop_rate, definition: DEFINITIONS.stop_rate },
+    filing_rate: { ...rates.filing_rate, definition: DEFINITIONS.filing_rate },
+    closure_rate: { ...rates.closure_rate, definition: DEFINITIONS.closure_rate },
+    report_forms_on_time: {
+      ...rates.report_forms_on_time,
+      definition: DEFINITIONS.report_forms_on_time,
+    },
+    illegal_cultivated_land: {
+      ...land,
+      definition: DEFINITIONS.illegal_cultivated_land,
+      unit: 'mu',
+      taken: taken.rows,
+      missing_taken: missingTaken,
+      veto_ratio: RULES.assessment.veto_ratio,
+      reaches_veto: land.rate === null ? null : land.rate >= RULES.assessment.veto_ratio,
+    },
+    problems: rates.problems,
+    calendar_warnings: rates.calendar_warnings,
+  }
+}
+
 const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/cultivated-land-taken/:division/:year',
@@ -237,67 +308,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? new Date(request.query.as_of)
         : new Date(Math.min(endOfSpan.getTime(), now.getTime()))
 
-      return request.db.transaction(async (tx) => {
-        const d = await tx.query('SELECT 1 FROM divisions WHERE code = $1::text', [division])
-        if (d.rowCount === 0) throw notFound(`division ${division} not found in your jurisdiction`)
-        const records = await readViolationRecords(tx, division, from, to)
-        const overrides = await loadWorkingDayOverrides(tx)
-
-        // the denominator: every county of the division, every year the span touches
-        const years: number[] = []
-        for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) years.push(y)
-        const counties = await tx.query<{ code: string }>(
-          `SELECT code FROM divisions WHERE level = 'county' AND starts_with(code, lp_scope_prefix($1::text))
-            ORDER BY code`,
-          [
-            levelOfCode(division) === 'township' || levelOfCode(division) === 'village'
-              ? division.slice(0, 6)
-              : division,
-          ],
-        )
-        const taken = await tx.query<{ division_code: string; year: number; mu: number }>(
-          `SELECT division_code, year::integer AS year, mu::float8 AS mu FROM cultivated_land_taken
-            WHERE division_code = ANY($1::text[]) AND year = ANY($2::integer[])
-            ORDER BY division_code, year`,
-          [counties.rows.map((c) => c.code), years],
-        )
-        const have = new Set(taken.rows.map((t) => `${t.division_code}/${t.year}`))
-        const missingTaken = counties.rows.flatMap((c) =>
-          years.filter((y) => !have.has(`${c.code}/${y}`)).map((year) => ({ division_code: c.code, year })),
-        )
-        // summed in 0.0001 mu so the total is exact
-        const takenMu = taken.rows.reduce((sum, t) => sum + Math.round(t.mu * 10000), 0) / 10000
-
-        const rates = computeViolationRates(records, { from, to }, RULES, {
-          as_of: asOf,
-          overrides,
-          new_construction_cultivated_mu: takenMu,
-        })
-        const land = rates.illegal_cultivated_land
-        return {
-          division,
-          span: rates.span,
-          as_of: rates.as_of,
-          stop_rate: { ...rates.stop_rate, definition: DEFINITIONS.stop_rate },
-          filing_rate: { ...rates.filing_rate, definition: DEFINITIONS.filing_rate },
-          closure_rate: { ...rates.closure_rate, definition: DEFINITIONS.closure_rate },
-          report_forms_on_time: {
-            ...rates.report_forms_on_time,
-            definition: DEFINITIONS.report_forms_on_time,
-          },
-          illegal_cultivated_land: {
-            ...land,
-            definition: DEFINITIONS.illegal_cultivated_land,
-            unit: 'mu',
-            taken: taken.rows,
-            missing_taken: missingTaken,
-            veto_ratio: RULES.assessment.veto_ratio,
-            reaches_veto: land.rate === null ? null : land.rate >= RULES.assessment.veto_ratio,
-          },
-          problems: rates.problems,
-          calendar_warnings: rates.calendar_warnings,
-        }
-      })
+      return request.db.transaction((tx) => computeStats(tx, { division, from, to, asOf }))
     },
   )
 }
