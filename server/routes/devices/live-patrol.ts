@@ -9,6 +9,7 @@ import {
   findIdleDevices,
   lockDevice,
   readBufferedFixes,
+  readBufferStats,
   recordClose,
   type BufferStats,
   type DeviceRow,
@@ -161,10 +162,14 @@ export async function sweepLivePatrols(
     try {
       const outcome = await createScopedDb(db, county).transaction(async (tx) => {
         const device = await lockDevice(tx, deviceId)
-        if (!device) return { deviceId, outcome: 'nothing' } as const
+        // a fix may have arrived between the look-up and the lock: then it is not idle any more
+        const stats = device ? await readBufferStats(tx, deviceId) : undefined
+        if (!device || stats?.last_received == null || opts.now - stats.last_received < opts.idleMs) {
+          return { deviceId, outcome: 'nothing' } as const
+        }
         return closeOpenPatrol(tx, device, { now: opts.now, rules: opts.rules })
       })
-      outcomes.push(outcome)
+      if (outcome.outcome !== 'nothing') outcomes.push(outcome)
       if (outcome.outcome === 'refused') opts.log?.info(`live device ${deviceId}: ${outcome.problem.message}`)
     } catch (err) {
       opts.log?.error({ err }, `live device ${deviceId}: closing its open patrol failed`)
