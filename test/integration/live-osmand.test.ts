@@ -331,6 +331,19 @@ describe('closing when the next fix comes', () => {
     expect(after.fixes).toBe(0)
     expect(after.last_close_outcome).toBe('refused')
     expect(after.last_close_detail).toMatch(/1 fixes/)
+    // the refused fix is kept aside with its reason, not dropped silently
+    expect(after.refused_fixes).toBe(1)
+    const kept = await ctx.db.query<{ refused_reason: string; fixed_at: Date }>(
+      `SELECT refused_reason, fixed_at FROM live_fixes WHERE device_id = 'ride-phone-01'`,
+    )
+    expect(kept.rows).toHaveLength(1)
+    expect(kept.rows[0]!.refused_reason).toBe('TRACK_SINGLE_POINT')
+    expect(new Date(kept.rows[0]!.fixed_at).getTime()).toBe(late.t)
+    // and a new fix starts a new open patrol without it
+    expect((await sendFix('ride-phone-01', { ...late, t: late.t + 30 * 60_000 }, 'json')).statusCode).toBe(
+      200,
+    )
+    expect((await live(county, 'ride-phone-01')).fixes).toBe(1)
     expect(await patrolsOf(county)).toHaveLength(1)
   })
 
