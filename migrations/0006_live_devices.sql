@@ -30,7 +30,8 @@ CREATE TABLE live_devices (
 );
 CREATE INDEX live_devices_division_idx ON live_devices (division_code);
 
--- The open patrol of each device: fixes as received (in the device's CRS), in arrival order (id).
+-- The open patrol of each device: fixes as received (in the device's CRS), in arrival order (id);
+-- a close deletes the fixes it stored as a patrol (their points live on in patrol_points).
 CREATE TABLE live_fixes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   device_id text COLLATE "C" NOT NULL REFERENCES live_devices (device_id) ON DELETE CASCADE,
@@ -45,10 +46,15 @@ CREATE TABLE live_fixes (
   -- as the app reports it (OsmAnd m/s, Traccar Client knots); not used for cleaning
   speed real,
   bearing real,
-  battery real
+  battery real,
+  -- set when a close could not make a patrol of the open fixes (a lone fix, nothing left after
+  -- cleaning…): the fixes are kept with the reason instead of vanishing, and are no longer open
+  refused_at timestamptz,
+  refused_reason text,
+  CHECK ((refused_at IS NULL) = (refused_reason IS NULL))
 );
-CREATE INDEX live_fixes_device_idx ON live_fixes (device_id, id);
-CREATE INDEX live_fixes_received_idx ON live_fixes (received_at);
+CREATE INDEX live_fixes_open_idx ON live_fixes (device_id, id) WHERE refused_at IS NULL;
+CREATE INDEX live_fixes_received_idx ON live_fixes (received_at) WHERE refused_at IS NULL;
 
 ALTER TABLE live_devices ENABLE ROW LEVEL SECURITY;
 CREATE POLICY live_devices_scope ON live_devices

@@ -153,7 +153,19 @@ beforeAll(async () => {
     },
   })
   expect(patrol.statusCode, patrol.body).toBe(201)
+  const phone = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/devices',
+    headers: bearer(countyAdmin),
+    payload: {
+      device_id: 'access-fixture-phone',
+      unit_id: unit.json().id,
+      staff: [person.json().id, second.json().id],
+    },
+  })
+  expect(phone.statusCode, phone.body).toBe(201)
   ids = {
+    devices: phone.json().device.device_id,
     patrols: patrol.json().id,
     violations: violation.json().id,
     aid: attachment.json().id,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import * as turf from '@turf/turf'
 import * as gcoordModule from 'gcoord'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sweepLivePatrols } from '../../server/routes/devices/live-patrol.js'
+import { startLiveSweeper, sweepLivePatrols } from '../../server/routes/devices/live-patrol.js'
 import { sharedFile } from '../support/paths.js'
 import { snapshotDatabase } from './support/snapshot.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
@@ -331,6 +331,19 @@ describe('closing when the next fix comes', () => {
     expect(after.fixes).toBe(0)
     expect(after.last_close_outcome).toBe('refused')
     expect(after.last_close_detail).toMatch(/1 fixes/)
+    // the refused fix is kept aside with its reason, not dropped silently
+    expect(after.refused_fixes).toBe(1)
+    const kept = await ctx.db.query<{ refused_reason: string; fixed_at: Date }>(
+      `SELECT refused_reason, fixed_at FROM live_fixes WHERE device_id = 'ride-phone-01'`,
+    )
+    expect(kept.rows).toHaveLength(1)
+    expect(kept.rows[0]!.refused_reason).toBe('TRACK_SINGLE_POINT')
+    expect(new Date(kept.rows[0]!.fixed_at).getTime()).toBe(late.t)
+    // and a new fix starts a new open patrol without it
+    expect((await sendFix('ride-phone-01', { ...late, t: late.t + 30 * 60_000 }, 'json')).statusCode).toBe(
+      200,
+    )
+    expect((await live(county, 'ride-phone-01')).fixes).toBe(1)
     expect(await patrolsOf(county)).toHaveLength(1)
   })
 
@@ -525,5 +538,27 @@ describe('device registration and jurisdiction', () => {
     expect(gone.statusCode, gone.body).toBe(200)
     expect(gone.json().closed_patrol).toMatchObject({ outcome: 'patrol', fixes: 5 })
     expect((await sendFix('owned-phone', ride[0]!, 'get')).statusCode).toBe(403)
+  })
+})
+
+describe('the background sweeper', () => {
+  it('closes an idle open patrol on its own, and stops', async () => {
+    const ride = gpxFixes('cn_hunan_longhui_ride_590026363.gpx').slice(400, 420)
+    const county = await countyAround(ride)
+    await register(county, 'swept-phone')
+    await replay('swept-phone', ride)
+    // a short idle time so that the real timer, not a test call, does the closing
+    const sweeper = startLiveSweeper(ctx.db, { intervalMs: 50, idleMs: 200 })
+    try {
+      for (let i = 0; i < 200 && (await live(county, 'swept-phone')).fixes > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    } finally {
+      await sweeper.stop()
+    }
+    const patrols = await patrolsOf(county)
+    expect(patrols).toHaveLength(1)
+    expect(patrols[0]!.points_received).toBe(ride.length)
+    expect((await live(county, 'swept-phone')).last_patrol_id).toBe(patrols[0]!.id)
   })
 })

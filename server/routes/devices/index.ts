@@ -9,6 +9,7 @@ import { asProblem, STAFF_NOT_IN_COUNTY, UNIT_NOT_IN_COUNTY } from '../patrols/i
 import { findStaffOutsideCounty, findUnitForPatrol } from '../patrols/queries.js'
 import { closeOpenPatrol, DEFAULT_LIVE_IDLE_MS, liveExternalId, type CloseOutcome } from './live-patrol.js'
 import {
+  countRefusedFixes,
   deleteDevice,
   findDevice,
   findDeviceForFix,
@@ -129,9 +130,11 @@ const deviceRoutes: FastifyPluginAsyncTypebox<{ idleMs?: number }> = async (app,
       },
     },
     async (request) => {
-      const { device, stats } = await request.db.transaction(async (tx) => {
+      const { device, stats, refused } = await request.db.transaction(async (tx) => {
         const found = await findDevice(tx, request.params.id)
-        return { device: found, stats: found ? await readBufferStats(tx, found.device_id) : undefined }
+        if (!found) return { device: undefined, stats: undefined, refused: 0 }
+        const stats = await readBufferStats(tx, found.device_id)
+        return { device: found, stats, refused: await countRefusedFixes(tx, found.device_id) }
       })
       if (!device || !stats) throw notFound(`device ${request.params.id} not found`)
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -145,6 +148,7 @@ const deviceRoutes: FastifyPluginAsyncTypebox<{ idleMs?: number }> = async (app,
         last_received_at: iso(stats.last_received),
         closes_at: iso(stats.last_received === null ? null : stats.last_received + idleMs),
         external_id: stats.first_fix === null ? null : liveExternalId(device.device_id, stats.first_fix),
+        refused_fixes: refused,
         last_closed_at: device.last_closed_at,
         last_close_outcome: device.last_close_outcome,
         last_close_detail: device.last_close_detail,

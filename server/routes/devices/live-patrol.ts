@@ -9,7 +9,9 @@ import {
   findIdleDevices,
   lockDevice,
   readBufferedFixes,
+  readBufferStats,
   recordClose,
+  refuseBufferedFixes,
   type BufferStats,
   type DeviceRow,
 } from './queries.js'
@@ -63,7 +65,8 @@ function inTransaction(tx: Queryable): ScopedDb {
  *
  * Fixes that cannot make a patrol (a lone fix, every fix dropped by cleaning, staff no longer of the
  * county…) are refused as POST /patrols would refuse them: the refusal and its reason are recorded on
- * the device (last_close_*) and the fixes are cleared, so they are not retried forever.
+ * the device (last_close_*) and the fixes are kept with the reason code but leave the open patrol,
+ * so they are not retried forever.
  */
 export async function closeOpenPatrol(
   tx: Queryable,
@@ -125,11 +128,12 @@ export async function closeOpenPatrol(
     const problem = error instanceof ProblemError ? error : problemFromPgError(error)
     if (!problem || problem.status >= 500) throw error
     await tx.query('ROLLBACK TO SAVEPOINT lp_live_close')
-    await deleteBufferedFixes(tx, device.device_id, lastId)
     const reasons = problem.errors
       .slice(0, 3)
       .map((e) => e.message)
       .join('; ')
+    const reasonCode = String(problem.errors[0]?.reason ?? problem.title)
+    await refuseBufferedFixes(tx, device.device_id, lastId, opts.now, reasonCode)
     await recordClose(tx, device.device_id, {
       at: opts.now,
       outcome: 'refused',
@@ -161,10 +165,14 @@ export async function sweepLivePatrols(
     try {
       const outcome = await createScopedDb(db, county).transaction(async (tx) => {
         const device = await lockDevice(tx, deviceId)
-        if (!device) return { deviceId, outcome: 'nothing' } as const
+        // a fix may have arrived between the look-up and the lock: then it is not idle any more
+        const stats = device ? await readBufferStats(tx, deviceId) : undefined
+        if (!device || stats?.last_received == null || opts.now - stats.last_received < opts.idleMs) {
+          return { deviceId, outcome: 'nothing' } as const
+        }
         return closeOpenPatrol(tx, device, { now: opts.now, rules: opts.rules })
       })
-      outcomes.push(outcome)
+      if (outcome.outcome !== 'nothing') outcomes.push(outcome)
       if (outcome.outcome === 'refused') opts.log?.info(`live device ${deviceId}: ${outcome.problem.message}`)
     } catch (err) {
       opts.log?.error({ err }, `live device ${deviceId}: closing its open patrol failed`)

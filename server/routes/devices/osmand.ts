@@ -53,6 +53,7 @@ const osmandRoutes: FastifyPluginAsyncTypebox<{ idleMs?: number }> = async (app,
     config: { access: { public: true } },
     schema: {
       tags: ['live'],
+      security: [],
       summary:
         'One live fix from OsmAnd / Traccar Client: query string, form body, or Traccar JSON {device_id, location: {timestamp, coords}}',
       querystring: OsmandQuery,

@@ -151,7 +151,7 @@ export async function readBufferedFixes(tx: Queryable, deviceId: string): Promis
   const res = await tx.query<BufferedFix>(
     `SELECT id::text AS id, (extract(epoch FROM fixed_at) * 1000)::double precision AS t, lon, lat,
             accuracy::double precision AS accuracy, altitude::double precision AS altitude
-       FROM live_fixes WHERE device_id = $1::text ORDER BY live_fixes.id`,
+       FROM live_fixes WHERE device_id = $1::text AND refused_at IS NULL ORDER BY live_fixes.id`,
     [deviceId],
   )
   return res.rows.map((r) => ({ ...r, t: Number(r.t) }))
@@ -171,7 +171,7 @@ export async function readBufferStats(db: Queryable, deviceId: string): Promise<
             (extract(epoch FROM min(fixed_at)) * 1000)::double precision AS first_fix,
             (extract(epoch FROM max(fixed_at)) * 1000)::double precision AS last_fix,
             (extract(epoch FROM max(received_at)) * 1000)::double precision AS last_received
-       FROM live_fixes WHERE device_id = $1::text`,
+       FROM live_fixes WHERE device_id = $1::text AND refused_at IS NULL`,
     [deviceId],
   )
   const row = res.rows[0] as BufferStats
@@ -184,9 +184,36 @@ export async function readBufferStats(db: Queryable, deviceId: string): Promise<
   }
 }
 
-/** Clears the fixes a close has consumed (never ones that arrived after it read the buffer). */
+/** Clears the fixes a close has stored as a patrol (never ones that arrived after it read the buffer). */
 export async function deleteBufferedFixes(tx: Queryable, deviceId: string, upToId: string): Promise<void> {
-  await tx.query(`DELETE FROM live_fixes WHERE device_id = $1::text AND id <= $2::bigint`, [deviceId, upToId])
+  await tx.query(
+    `DELETE FROM live_fixes WHERE device_id = $1::text AND id <= $2::bigint AND refused_at IS NULL`,
+    [deviceId, upToId],
+  )
+}
+
+/** Keeps the fixes a close could not make a patrol of, with the reason, out of the open patrol. */
+export async function refuseBufferedFixes(
+  tx: Queryable,
+  deviceId: string,
+  upToId: string,
+  at: number,
+  reason: string,
+): Promise<void> {
+  await tx.query(
+    `UPDATE live_fixes SET refused_at = to_timestamp($3::double precision / 1000), refused_reason = $4::text
+      WHERE device_id = $1::text AND id <= $2::bigint AND refused_at IS NULL`,
+    [deviceId, upToId, at, reason],
+  )
+}
+
+/** How many fixes of the device were refused (kept with their reason). */
+export async function countRefusedFixes(db: Queryable, deviceId: string): Promise<number> {
+  const res = await db.query<{ n: number }>(
+    `SELECT count(*)::integer AS n FROM live_fixes WHERE device_id = $1::text AND refused_at IS NOT NULL`,
+    [deviceId],
+  )
+  return res.rows[0]?.n ?? 0
 }
 
 export async function recordClose(
@@ -211,6 +238,7 @@ export async function findIdleDevices(
   const res = await system.query<{ device_id: string; division_code: string }>(
     `SELECT device_id, min(division_code) AS division_code
        FROM live_fixes
+      WHERE refused_at IS NULL
       GROUP BY device_id
      HAVING max(received_at) <= to_timestamp($1::double precision / 1000)
       ORDER BY device_id`,

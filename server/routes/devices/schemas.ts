@@ -96,6 +96,9 @@ export const LiveState = Type.Object({
     Type.String({ format: 'date-time', description: 'when the sweeper closes it if nothing more arrives' }),
   ),
   external_id: Nullable(Type.String({ description: 'the patrol it will become' })),
+  refused_fixes: Type.Integer({
+    description: 'fixes kept aside because a close could not make a patrol of them (with the reason)',
+  }),
   last_closed_at: Nullable(Iso),
   last_close_outcome: Nullable(Type.String()),
   last_close_detail: Nullable(Type.String()),
