@@ -31,6 +31,11 @@ let view: ViewName = 'supervisor'
 
 async function showView(next: ViewName): Promise<void> {
   view = next
+  byId('signout').addEventListener('click', () => {
+    storeToken(null)
+    window.location.reload()
+  })
+
   for (const name of ['supervisor', 'planner', 'patrol'] as const) {
     byId(`${name}-panel`).hidden = name !== next
     byId(`tab-${name}`).classList.toggle('active', name === next)
@@ -54,6 +59,8 @@ async function signIn(): Promise<void> {
   try {
     me = await api<Me>('/me')
     byId('who').textContent = `${me.label} · ${me.role} · ${me.division_name ?? me.division_code}`
+    byId('signin').hidden = true
+    byId('signout').hidden = false
     const divisions = await showDivisions(map)
     statusEl.textContent = `${divisions.length} ${t('divisions')}`
     await showView(me.role === 'planner' && view === 'supervisor' ? 'planner' : view)

@@ -36,7 +36,12 @@ export function createMap(container: string): maplibregl.Map {
     // the service's own tiles need the token; nothing is requested from any other host
     transformRequest: (url) =>
       url.startsWith(window.location.origin) && storedToken()
-        ? { url, headers: { authorization: `Bearer ${storedToken()}` } }
+        ? {
+            url,
+            headers: { authorization: `Bearer ${storedToken()}` },
+            // a draft plan changes as it is drawn: revalidate its tiles (ETag → 304 when unchanged)
+            ...(url.includes('plan_id=') ? { cache: 'no-cache' as const } : {}),
+          }
         : { url },
     center: [104.0, 30.0],
     zoom: 8,

@@ -121,12 +121,12 @@ export function setUpPlannerView(
 
   async function loadPlans(select?: string): Promise<void> {
     plans = (await api<{ items: Plan[] }>('/plans')).items
+    const previous = planSelect.value
     planSelect.replaceChildren(
       ...plans.map((p) => new Option(`${p.name} · ${p.status} · ${p.zone_count}`, p.id)),
     )
-    const draft = plans.find((p) => p.status === 'draft')
-    planSelect.value = select ?? planSelect.value ?? draft?.id ?? ''
-    if (!planSelect.value && plans[0]) planSelect.value = (draft ?? plans[0]).id
+    const keep = [select, previous].find((id) => id && plans.some((p) => p.id === id))
+    planSelect.value = keep ?? plans.find((p) => p.status === 'draft')?.id ?? plans[0]?.id ?? ''
     showPlanZones()
   }
 
@@ -287,8 +287,8 @@ export function setUpPlannerView(
   })
 
   function refreshZoneTiles(): void {
-    // a new tile address makes MapLibre fetch the plan's tiles again
-    addZoneLayers(map, { plan_id: planId(), v: String(Date.now()) })
+    // setting the tiles again reloads them; the plan's tiles are revalidated (map-base.ts)
+    addZoneLayers(map, { plan_id: planId() })
   }
 
   /** Refused import features and plan-check locations, outlined on the map. */

@@ -22,17 +22,19 @@ export const GAP_COLOURS: maplibregl.ExpressionSpecification = [
   '#49006a',
 ]
 
-/** Coverage heat: seconds of sight per cell, pale yellow to deep blue. */
+/** Coverage heat: seconds in sight per 100 m cell, pale green (a glance) to deep blue (an hour). */
 const COVERAGE_COLOURS: maplibregl.ExpressionSpecification = [
   'interpolate',
   ['linear'],
   ['coalesce', ['get', 'weight_s'], 0],
   0,
-  '#ffffcc',
-  300,
+  '#c7e9b4',
+  60,
   '#41b6c4',
+  600,
+  '#225ea8',
   3600,
-  '#253494',
+  '#081d58',
 ]
 
 /** Zone tiles: in force (supervisor) or one plan as drawn (planner). */
@@ -125,11 +127,11 @@ export function addPeriodLayers(map: maplibregl.Map, span: Span): void {
     type: 'heatmap',
     source: 'violations',
     'source-layer': 'violations',
-    maxzoom: 14,
+    maxzoom: 15,
     paint: {
       'heatmap-weight': ['case', ['get', 'major'], 3, 1],
       'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 8, 13, 30],
-      'heatmap-opacity': ['interpolate', ['linear'], ['zoom'], 12, 0.85, 14, 0],
+      'heatmap-opacity': ['interpolate', ['linear'], ['zoom'], 13, 0.85, 15, 0],
     },
   })
   map.addLayer({
@@ -137,9 +139,9 @@ export function addPeriodLayers(map: maplibregl.Map, span: Span): void {
     type: 'circle',
     source: 'violations',
     'source-layer': 'violations',
-    minzoom: 12,
+    minzoom: 13,
     paint: {
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 3, 16, 7],
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 3, 16, 7],
       'circle-color': ['case', ['get', 'overdue'], '#b10026', '#fd8d3c'],
       'circle-stroke-color': '#fff',
       'circle-stroke-width': 1,
