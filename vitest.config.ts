@@ -36,7 +36,8 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
-          hookTimeout: 180_000,
+          // a fresh database, its data posted through the API and a browser: slow on a loaded machine
+          hookTimeout: 300_000,
           // a browser and a database per file: one file at a time on a small machine
           maxWorkers: 1,
           sequence: { groupOrder: 2 },

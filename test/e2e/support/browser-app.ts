@@ -47,6 +47,14 @@ export async function openBrowserApp(): Promise<BrowserApp> {
     if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`)
   })
   page.on('pageerror', (e) => errors.push(String(e)))
+  const started = Date.now()
+  if (process.env.LP_E2E_TRACE)
+    page.on('requestfinished', (r) => {
+      const t = r.timing()
+      console.log(
+        `${((Date.now() - started) / 1000).toFixed(1)}s ${Math.round(t.responseEnd)}ms ${r.url().replace(base, '')}`,
+      )
+    })
   page.on('request', (r) => {
     const url = r.url()
     if (!url.startsWith(base) && !url.startsWith('blob:') && !url.startsWith('data:'))
