@@ -95,7 +95,8 @@ export function setUpSupervisorView(map: maplibregl.Map): { show(): Promise<void
 
   map.on('click', (e) => {
     if (byId('supervisor-panel').hidden) return
-    const hits = map.queryRenderedFeatures(e.point, { layers: ['hotspot-point', 'gap-fill', 'zone-fill'] })
+    const layers = ['hotspot-point', 'gap-fill', 'zone-fill'].filter((id) => map.getLayer(id))
+    const hits = map.queryRenderedFeatures(e.point, { layers })
     const violation = hits.find((f) => f.layer.id === 'hotspot-point')
     if (violation) return void showViolation(String(violation.properties.id), e.lngLat)
     const zone = hits.find((f) => f.layer.id !== 'hotspot-point')
