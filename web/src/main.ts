@@ -6,7 +6,7 @@ import { currentLang, setLang, t, translatePage } from './i18n.js'
 import { createMap, showDivisions } from './map-base.js'
 import { setUpPatrolView } from './patrol-view.js'
 import { setUpPlannerView } from './planner-view.js'
-import { addZoneLayers } from './supervisor-layers.js'
+import { addZoneLayers, hidePeriodLayers } from './supervisor-layers.js'
 import { setUpSupervisorView } from './supervisor-view.js'
 
 interface Me {
@@ -48,6 +48,7 @@ async function showView(next: ViewName): Promise<void> {
     else if (next === 'planner') await planner.show()
     else {
       addZoneLayers(map)
+      hidePeriodLayers(map)
       await patrol.show()
     }
   } catch (err) {

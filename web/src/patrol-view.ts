@@ -116,7 +116,7 @@ export function setUpPatrolView(map: maplibregl.Map): { show(): Promise<void>; h
         id,
         type: 'line',
         source: id,
-        paint: { 'line-color': '#2166ac', 'line-width': 3 },
+        paint: { 'line-color': '#2166ac', 'line-width': 4 },
       })
     else
       map.addLayer({

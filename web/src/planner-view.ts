@@ -5,7 +5,7 @@ import { api, ApiError, download, problemLines, upload, type ProblemItem } from 
 import { byId, escapeHtml, fillList } from './dom.js'
 import { CATEGORY_LABELS, categoryLabel, t } from './i18n.js'
 import { todayInChina } from './period-picker.js'
-import { addZoneLayers } from './supervisor-layers.js'
+import { addZoneLayers, hidePeriodLayers } from './supervisor-layers.js'
 
 interface Plan {
   id: string
@@ -319,10 +319,7 @@ export function setUpPlannerView(
 
   return {
     async show() {
-      for (const id of ['gap-fill', 'gap-line', 'coverage-fill', 'hotspot-heat', 'hotspot-point'])
-        if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', 'none')
-      for (const id of ['zone-fill', 'zone-line'])
-        if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', 'visible')
+      hidePeriodLayers(map)
       ensureDraw()
       await Promise.all([loadPlans(), loadUnits()]).catch(fail)
     },

@@ -153,3 +153,9 @@ export function setLayerVisible(map: maplibregl.Map, layer: SupervisorLayer, vis
   for (const id of SUPERVISOR_LAYERS[layer])
     if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none')
 }
+
+/** Hide the period layers (gaps, coverage, hotspots) while another view uses the map. */
+export function hidePeriodLayers(map: maplibregl.Map): void {
+  for (const layer of ['gaps', 'coverage', 'hotspots'] as const) setLayerVisible(map, layer, false)
+  setLayerVisible(map, 'zones', true)
+}
