@@ -1,173 +1,96 @@
-import * as maplibregl from 'maplibre-gl'
-import type { StyleSpecification } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
-// MapLibre 6 runs its tile parsing in a module worker shipped as a separate file: bundle it (with
-// the shared chunk it imports) as one asset of our own, served by this server like the rest.
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import './style.css'
 import { api, ApiError, storeToken, storedToken } from './api.js'
+import { byId } from './dom.js'
+import { currentLang, setLang, t, translatePage } from './i18n.js'
+import { createMap, showDivisions } from './map-base.js'
+import { setUpPatrolView } from './patrol-view.js'
+import { setUpPlannerView } from './planner-view.js'
+import { addZoneLayers, hidePeriodLayers } from './supervisor-layers.js'
+import { setUpSupervisorView } from './supervisor-view.js'
 
 interface Me {
   role: string
   division_code: string
+  division_name: string | null
   label: string
 }
-interface Division {
-  code: string
-  name: string
-  level: string
-  boundary?: GeoJSON.Geometry | null
-}
 
-maplibregl.setWorkerUrl(workerUrl)
+type ViewName = 'supervisor' | 'planner' | 'patrol'
 
-// Offline by default: no tiles, glyphs or sprites from anywhere but this server.
-const OFFLINE_STYLE: StyleSpecification = {
-  version: 8,
-  sources: {},
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } }],
-}
+const statusEl = byId('status')
+const map = createMap('map')
+// A handle for the end-to-end tests (they wait on the map's idle state and project coordinates).
+;(window as unknown as { landpatrol: unknown }).landpatrol = { map }
 
-const statusEl = document.getElementById('status') as HTMLDivElement
-const whoEl = document.getElementById('who') as HTMLSpanElement
+let me: Me | undefined
+const supervisor = setUpSupervisorView(map)
+const planner = setUpPlannerView(map, () => me!)
+const patrol = setUpPatrolView(map)
+let view: ViewName = 'supervisor'
 
-const map = new maplibregl.Map({
-  container: 'map',
-  style: OFFLINE_STYLE,
-  // the service's own tiles need the token; nothing is requested from any other host
-  transformRequest: (url) =>
-    url.startsWith(window.location.origin) && storedToken()
-      ? { url, headers: { authorization: `Bearer ${storedToken()}` } }
-      : { url },
-  center: [104.0, 30.0],
-  zoom: 8,
-  // Chinese labels from the browser's local fonts: no glyph server needed for CJK.
-  localIdeographFontFamily: "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif",
-})
-map.addControl(new maplibregl.NavigationControl(), 'top-right')
-map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }))
+async function showView(next: ViewName): Promise<void> {
+  view = next
+  byId('signout').addEventListener('click', () => {
+    storeToken(null)
+    window.location.reload()
+  })
 
-async function showDivisions(): Promise<void> {
-  const { items } = await api<{ items: Division[] }>('/divisions?boundary=true')
-  const features = items
-    .filter((d) => d.boundary)
-    .map((d) => ({
-      type: 'Feature' as const,
-      properties: { code: d.code, name: d.name, level: d.level },
-      geometry: d.boundary!,
-    }))
-  const data: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features }
-  const source = map.getSource('divisions') as maplibregl.GeoJSONSource | undefined
-  if (source) source.setData(data)
-  else {
-    map.addSource('divisions', { type: 'geojson', data })
-    map.addLayer({
-      id: 'division-fill',
-      type: 'fill',
-      source: 'divisions',
-      filter: ['==', ['get', 'level'], 'township'],
-      paint: { 'fill-color': '#cfe3c8', 'fill-opacity': 0.5 },
-    })
-    map.addLayer({
-      id: 'division-line',
-      type: 'line',
-      source: 'divisions',
-      paint: {
-        'line-color': ['match', ['get', 'level'], 'county', '#7a1f1f', 'township', '#555', '#aaa'],
-        'line-width': ['match', ['get', 'level'], 'county', 2.5, 'township', 1.2, 0.5],
-      },
-    })
+  for (const name of ['supervisor', 'planner', 'patrol'] as const) {
+    byId(`${name}-panel`).hidden = name !== next
+    byId(`tab-${name}`).classList.toggle('active', name === next)
   }
-  showZones()
-  const county = features.find((f) => f.properties.level === 'county')
-  if (county) {
-    const bounds = new maplibregl.LngLatBounds()
-    const walk = (c: unknown): void => {
-      if (Array.isArray(c) && typeof c[0] === 'number') bounds.extend(c as [number, number])
-      else if (Array.isArray(c)) c.forEach(walk)
+  if (next !== 'planner') planner.hide()
+  if (next !== 'patrol') patrol.hide()
+  if (!me) return
+  try {
+    if (next === 'supervisor') await supervisor.show()
+    else if (next === 'planner') await planner.show()
+    else {
+      addZoneLayers(map)
+      hidePeriodLayers(map)
+      await patrol.show()
     }
-    walk((county.geometry as GeoJSON.Polygon).coordinates)
-    map.fitBounds(bounds, { padding: 40, duration: 0 })
+  } catch (err) {
+    statusEl.textContent = err instanceof Error ? err.message : String(err)
   }
-  statusEl.textContent = `${features.length} 个行政区`
-}
-
-// Tier colours: key areas red, general orange, other green (the county's patrol map convention).
-const TIER_COLOURS: maplibregl.ExpressionSpecification = [
-  'match',
-  ['get', 'tier'],
-  1,
-  '#d7301f',
-  2,
-  '#fc8d59',
-  '#91cf60',
-]
-
-function showZones(): void {
-  if (map.getSource('zones')) return
-  map.addSource('zones', {
-    type: 'vector',
-    tiles: [`${window.location.origin}/api/v1/tiles/zones/{z}/{x}/{y}.mvt`],
-    minzoom: 8,
-    maxzoom: 16,
-    promoteId: 'id',
-  })
-  map.addLayer(
-    {
-      id: 'zone-fill',
-      type: 'fill',
-      source: 'zones',
-      'source-layer': 'zones',
-      paint: { 'fill-color': TIER_COLOURS, 'fill-opacity': 0.45 },
-    },
-    'division-line',
-  )
-  map.addLayer(
-    {
-      id: 'zone-line',
-      type: 'line',
-      source: 'zones',
-      'source-layer': 'zones',
-      paint: { 'line-color': TIER_COLOURS, 'line-width': 0.6 },
-    },
-    'division-line',
-  )
-  map.on('click', 'zone-fill', (e) => {
-    const p = e.features?.[0]?.properties
-    if (!p) return
-    new maplibregl.Popup()
-      .setLngLat(e.lngLat)
-      .setHTML(
-        `<strong>${escapeHtml(String(p.name ?? ''))}</strong><br>${p.tier} 级 · ${escapeHtml(String(p.category))} · ${p.area_mu} 亩`,
-      )
-      .addTo(map)
-  })
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 async function signIn(): Promise<void> {
   try {
-    const me = await api<Me>('/me')
-    whoEl.textContent = `${me.label} · ${me.role} · ${me.division_code}`
-    await showDivisions()
+    me = await api<Me>('/me')
+    byId('who').textContent = `${me.label} · ${me.role} · ${me.division_name ?? me.division_code}`
+    byId('signin').hidden = true
+    byId('signout').hidden = false
+    const divisions = await showDivisions(map)
+    statusEl.textContent = `${divisions.length} ${t('divisions')}`
+    await showView(me.role === 'planner' && view === 'supervisor' ? 'planner' : view)
+    document.body.dataset.ready = 'true'
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) storeToken(null)
     statusEl.textContent = err instanceof Error ? err.message : String(err)
   }
 }
 
-document.getElementById('signin')!.addEventListener('submit', (e) => {
+byId('signin').addEventListener('submit', (e) => {
   e.preventDefault()
-  const input = document.getElementById('token') as HTMLInputElement
+  const input = byId<HTMLInputElement>('token')
   storeToken(input.value.trim())
   input.value = ''
   void signIn()
 })
 
+for (const name of ['supervisor', 'planner', 'patrol'] as const)
+  byId(`tab-${name}`).addEventListener('click', () => void showView(name))
+
+byId('lang').addEventListener('click', () => {
+  setLang(currentLang() === 'zh' ? 'en' : 'zh')
+  byId('lang').textContent = currentLang() === 'zh' ? 'EN' : '中文'
+})
+
+translatePage()
+byId('lang').textContent = currentLang() === 'zh' ? 'EN' : '中文'
 map.on('load', () => {
   if (storedToken()) void signIn()
-  else statusEl.textContent = '请输入 API 令牌登录'
+  else statusEl.textContent = t('signin.prompt')
 })

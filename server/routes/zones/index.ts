@@ -9,6 +9,7 @@ import { ImportQuery, PlanZoneParams } from '../plans/schemas.js'
 import { stageAndInsertZones } from '../plans/zone-import.js'
 import { deletePlanZone, listPlanZones, listZonesInForce } from './queries.js'
 import { readZoneUpload, type UploadBody } from './read-zone-upload.js'
+import zoneVisitRoutes from './visits.js'
 
 const EDITORS = ['admin', 'planner'] as const
 
@@ -209,6 +210,8 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type('application/geo+json').send(fc as { type: 'FeatureCollection'; features: unknown[] })
     },
   )
+
+  await app.register(zoneVisitRoutes)
 }
 
 export default zoneRoutes
