@@ -70,3 +70,8 @@ ALTER TABLE assessment_manual_entries ENABLE ROW LEVEL SECURITY;
 CREATE POLICY assessment_manual_entries_scope ON assessment_manual_entries
   USING (lp_in_scope(division_code)) WITH CHECK (lp_in_scope(division_code));
 GRANT SELECT, INSERT ON assessment_manual_entries TO landpatrol_app;
+
+-- Item 三 reads a county's counted tier-1 visits of a year grouped by zone and week; with the zone
+-- and tier in the index that is an index-only scan instead of a heap fetch per visit.
+CREATE INDEX zone_visits_counted_tier_idx ON zone_visits (division_code, tier, visit_date) INCLUDE (zone_id)
+  WHERE counted;

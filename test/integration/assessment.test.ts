@@ -200,7 +200,7 @@ beforeAll(async () => {
     ],
     bonus: { points: 2, reason: '查处重大违法案件成效显著' },
   })
-}, 240_000)
+}, 900_000)
 afterAll(async () => ctx?.close())
 
 const assessment = async (url = '/api/v1/assessments/510199/2025', token = county) => ok('GET', url, token)
@@ -225,6 +225,9 @@ describe('the 2025 assessment of county 510199', () => {
     expect(expectedCoverage).toBeGreaterThan(0.9635)
     expect(expectedCoverage).toBeLessThan(0.9645)
     expect(a.figures.key_area_coverage.rate).toBeCloseTo(expectedCoverage, 3)
+    // the same figure as the coverage read of the year
+    const coverage = await ok('GET', '/api/v1/coverage?division=510199&from=2025-01-01&to=2025-12-31', county)
+    expect(a.figures.key_area_coverage.rate).toBe(coverage.summary.key_area_coverage_rate)
     expect(a.figures.key_area_coverage.closed_zone_periods).toBe(4)
     expect(a.figures.key_area_coverage.short_zones).toEqual([zone['K-small']])
     expect(a.figures.stop_rate).toMatchObject({
@@ -360,6 +363,25 @@ describe('the 2025 assessment of county 510199', () => {
       const json = table.items.find((i: { division: string }) => i.division === r['行政区划代码'])
       expect(r['总分']).toBe(json.total)
     }
+  })
+
+  it('a province ranks its cities, each scored on its own records (a city owes quarterly and annual reports)', async () => {
+    const province = await ctx.token('viewer', '510000')
+    const table = await ok('GET', '/api/v1/assessments?parent=510000&year=2025', province)
+    expect(table.items).toHaveLength(1)
+    const row = table.items[0]
+    expect(row).toMatchObject({ division: '510100', rank: 1 })
+    // none of the city's 4 quarterly reports nor its annual one was recorded: 5 × 3 = 15, capped at 10
+    expect(row.items['八']).toBe(0)
+    const cityAssessment = await ok('GET', '/api/v1/assessments/510100/2025', province)
+    expect(cityAssessment.total).toBe(row.total)
+    expect(cityAssessment.figures.reports.map((r: { period: string }) => r.period)).toEqual([
+      '2025-Q1',
+      '2025-Q2',
+      '2025-Q3',
+      '2025-Q4',
+      '2025',
+    ])
   })
 
   it('a county cannot read its neighbour’s assessment', async () => {

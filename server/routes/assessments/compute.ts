@@ -33,12 +33,12 @@ import {
 } from '../../domain/rules/calendar-date.js'
 import type { AssessmentItemKey, RuleSet } from '../../domain/rules/rule-set.js'
 import { computeViolationRates, type ViolationRates } from '../../domain/violations/rates.js'
-import { computeCoverage } from '../patrols/coverage.js'
 import { resolveRulesInForce } from '../rule-sets/queries.js'
 import { loadWorkingDayOverrides } from '../violations/common.js'
 import { readViolationRecords } from '../violations/stats.js'
 import {
   listIncompleteLedgerEntries,
+  listKeyAreaBuckets,
   listManualEntries,
   listSubmissions,
   readCultivatedLandTaken,
@@ -59,14 +59,15 @@ export interface EvidenceRef {
   href: string | null
 }
 
-export interface KeyZonePeriod {
-  zone_id: string
+/** Tier-1 zone-periods grouped by period and by visits (capped at the required number). */
+export interface KeyAreaBucket {
   period_start: CalendarDate
-  area_m2: number
+  open: boolean
   visits: number
   required: number
-  open: boolean
-  compliant: boolean
+  area_m2: number
+  zones: number
+  short_zone_ids: string[]
 }
 
 export interface ScheduledReportState extends ScheduledReport {
@@ -89,9 +90,7 @@ export interface AssessmentFigures {
   rules: RuleSet
   rules_day: CalendarDate
   key_area_coverage: number | null
-  key_zone_periods: KeyZonePeriod[]
-  /** All zone-periods short of their frequency (any tier), for the gap-patrol what-if's count. */
-  short_zone_periods: number
+  key_area_buckets: KeyAreaBucket[]
   rates: ViolationRates
   new_construction_mu: number
   ledger: LedgerGapRow[]
@@ -119,24 +118,17 @@ export async function gatherFigures(
   const resolved = await resolveRulesInForce(db, division.code, to)
   const rules = resolved.rules
 
-  const coverage = await computeCoverage(db, { division: division.code, from, to, today }, rules)
-  const keyZonePeriods: KeyZonePeriod[] = coverage.zones
-    .filter((z) => z.tier === 1)
-    .flatMap((z) =>
-      z.periods.map((p) => ({
-        zone_id: z.zone_id,
-        period_start: p.start,
-        area_m2: z.area_m2,
-        visits: p.visits,
-        required: p.required,
-        open: p.open,
-        compliant: p.compliant,
-      })),
-    )
-  const shortZonePeriods = coverage.zones.reduce(
-    (n, z) => n + z.periods.filter((p) => !p.open && !p.compliant).length,
-    0,
-  )
+  const tier1 = rules.patrol.frequency.tier1
+  const buckets: KeyAreaBucket[] = (
+    await listKeyAreaBuckets(db, {
+      division: division.code,
+      from,
+      to,
+      today,
+      kind: tier1.period,
+      required: tier1.visits,
+    })
+  ).map((b) => ({ ...b, required: tier1.visits }))
 
   const records = await readViolationRecords(db, division.code, from, to)
   const overrides = await loadWorkingDayOverrides(db)
@@ -166,7 +158,7 @@ export async function gatherFigures(
   const reports = owed.map((r) => presentScheduled(r, sent.get(`${r.kind}/${r.period}`), asOf))
 
   const history = await listManualEntries(db, division.code, year)
-  const shortZones = [...new Set(keyZonePeriods.filter((p) => !p.open && !p.compliant).map((p) => p.zone_id))]
+  const shortZones = keyAreaShortZones(buckets)
   const zonePlans = await readZonePlans(db, [
     ...shortZones,
     ...responsibility.unassigned_zones.map((z) => z.id),
@@ -185,9 +177,8 @@ export async function gatherFigures(
     live,
     rules,
     rules_day: resolved.day,
-    key_area_coverage: coverage.summary.key_area_coverage_rate,
-    key_zone_periods: keyZonePeriods,
-    short_zone_periods: shortZonePeriods,
+    key_area_coverage: keyAreaRate(buckets),
+    key_area_buckets: buckets,
     rates,
     new_construction_mu: takenMu,
     ledger,
@@ -236,8 +227,28 @@ function ledgerIds(f: AssessmentFigures): string[] {
   return f.ledger.map((l) => l.id)
 }
 
-function keyAreaShortZones(periods: readonly KeyZonePeriod[]): string[] {
-  return [...new Set(periods.filter((p) => !p.open && !p.compliant).map((p) => p.zone_id))]
+/** The zones short of their visits in a closed period, given `extra` visits in each. */
+function keyAreaShortZones(buckets: readonly KeyAreaBucket[], extra = 0): string[] {
+  const out = new Set<string>()
+  for (const b of buckets)
+    if (!b.open && b.visits + extra < b.required) for (const id of b.short_zone_ids) out.add(id)
+  return [...out].sort()
+}
+
+/**
+ * The key-area coverage rate of GET /coverage (design.md; `keyAreaCoverageRate`): per closed period
+ * the area-weighted share of tier-1 zones compliant, then the mean over the periods, to 4 decimals.
+ */
+function keyAreaRate(buckets: readonly KeyAreaBucket[], extra = 0): number | null {
+  const rate = keyAreaCoverageRate(
+    buckets.map((b) => ({
+      period_start: b.period_start,
+      area_m2: b.area_m2,
+      compliant: b.visits + extra >= b.required,
+      open: b.open,
+    })),
+  ).rate
+  return rate === null ? null : round4(rate)
 }
 
 function manualInputs(
@@ -266,7 +277,7 @@ function manualInputs(
 export function inputsOf(f: AssessmentFigures): AssessmentInputs {
   const r = f.rates
   return {
-    key_area_coverage: { rate: f.key_area_coverage, evidence_ids: keyAreaShortZones(f.key_zone_periods) },
+    key_area_coverage: { rate: f.key_area_coverage, evidence_ids: keyAreaShortZones(f.key_area_buckets) },
     stop_rate: { rate: r.stop_rate.rate, evidence_ids: r.stop_rate.ids_missing },
     filing_rate: { rate: r.filing_rate.rate, evidence_ids: r.filing_rate.ids_missing },
     closure_rate: { rate: r.closure_rate.rate, evidence_ids: r.closure_rate.ids_missing },
@@ -360,14 +371,14 @@ export function presentFigures(f: AssessmentFigures) {
     rate: x.rate,
     ids_missing: x.ids_missing,
   })
-  const closedKey = f.key_zone_periods.filter((p) => !p.open)
+  const closed = f.key_area_buckets.filter((b) => !b.open)
   return {
     key_area_coverage: {
       rate: f.key_area_coverage,
       standard: f.rules.assessment.standards.key_area_coverage,
-      closed_zone_periods: closedKey.length,
-      short_zone_periods: closedKey.filter((p) => !p.compliant).length,
-      short_zones: keyAreaShortZones(f.key_zone_periods),
+      closed_zone_periods: closed.reduce((n, b) => n + b.zones, 0),
+      short_zone_periods: closed.filter((b) => b.visits < b.required).reduce((n, b) => n + b.zones, 0),
+      short_zones: keyAreaShortZones(f.key_area_buckets),
     },
     stop_rate: rate(r.stop_rate),
     report_forms_on_time: rate(r.report_forms_on_time),
@@ -429,22 +440,14 @@ export function projectToYearEnd(f: AssessmentFigures): { inputs: AssessmentInpu
 export function applyAssumptions(f: AssessmentFigures, a: Assumptions, base = inputsOf(f)): AssessmentInputs {
   const out: AssessmentInputs = { ...base }
   if (a.gap_patrols_per_week !== undefined) {
-    const extra = a.gap_patrols_per_week
-    const periods = f.key_zone_periods.map((p) => ({
-      ...p,
-      compliant: p.visits + extra >= p.required,
-    }))
-    const rate = keyAreaCoverageRate(
-      periods.map((p) => ({
-        period_start: p.period_start,
-        area_m2: p.area_m2,
-        compliant: p.compliant,
-        open: p.open,
-      })),
-    ).rate
+    // a monthly tier-1 period gets four weeks' worth
+    const perPeriod =
+      f.rules.patrol.frequency.tier1.period === 'iso_week'
+        ? a.gap_patrols_per_week
+        : 4 * a.gap_patrols_per_week
     out.key_area_coverage = {
-      rate: rate === null ? null : round4(rate),
-      evidence_ids: keyAreaShortZones(periods),
+      rate: keyAreaRate(f.key_area_buckets, perPeriod),
+      evidence_ids: keyAreaShortZones(f.key_area_buckets, perPeriod),
     }
   }
   const setRate = (key: 'stop_rate' | 'filing_rate' | 'closure_rate', value: number | undefined) => {

@@ -18,22 +18,25 @@ export async function listIncompleteLedgerEntries(
   q: { division: string; from: Date; to: Date; asOf: Date; minStaff: number },
 ): Promise<LedgerGapRow[]> {
   const res = await db.query<LedgerGapRow>(
-    `WITH entry AS (
-       SELECT p.id, p.staff_count, p.started_at, p.ended_at,
-              (p.ended_at <= p.started_at) AS no_time,
-              (p.segment_count = 0 OR p.length_m <= 0) AS no_route,
-              (SELECT count(*) FROM violations v
-                WHERE v.patrol_id = p.id AND v.found_at <= $4::timestamptz
-                  AND NOT EXISTS (SELECT 1 FROM violation_events e
-                                   WHERE e.violation_id = v.id AND e.at <= $4::timestamptz))::integer
-                AS unrecorded_violations
-         FROM patrols p
-        WHERE starts_with(p.division_code, lp_scope_prefix($1::text))
-          AND p.started_at >= $2::timestamptz AND p.started_at < $3::timestamptz
-          AND p.started_at <= $4::timestamptz)
-     SELECT id, staff_count, no_time, no_route, unrecorded_violations FROM entry
-      WHERE staff_count < $5::integer OR no_time OR no_route OR unrecorded_violations > 0
-      ORDER BY started_at, id`,
+    `WITH
+     -- violations found on a patrol with no measure recorded by as_of, per patrol (one pass)
+     unrecorded AS (
+       SELECT v.patrol_id, count(*)::integer AS n
+         FROM violations v
+        WHERE starts_with(v.division_code, lp_scope_prefix($1::text)) AND v.patrol_id IS NOT NULL
+          AND v.found_at <= $4::timestamptz
+          AND NOT EXISTS (SELECT 1 FROM violation_events e
+                           WHERE e.violation_id = v.id AND e.at <= $4::timestamptz)
+        GROUP BY v.patrol_id)
+     SELECT p.id, p.staff_count, (p.ended_at <= p.started_at) AS no_time,
+            (p.segment_count = 0 OR p.length_m <= 0) AS no_route, coalesce(u.n, 0) AS unrecorded_violations
+       FROM patrols p LEFT JOIN unrecorded u ON u.patrol_id = p.id
+      WHERE starts_with(p.division_code, lp_scope_prefix($1::text))
+        AND p.started_at >= $2::timestamptz AND p.started_at < $3::timestamptz
+        AND p.started_at <= $4::timestamptz
+        AND (p.staff_count < $5::integer OR p.ended_at <= p.started_at OR p.segment_count = 0
+             OR p.length_m <= 0 OR u.n > 0)
+      ORDER BY p.started_at, p.id`,
     [q.division, q.from, q.to, q.asOf, q.minStaff],
   )
   return res.rows
@@ -224,6 +227,76 @@ export async function listChildDivisions(
     `SELECT code, name, level FROM divisions WHERE parent_code = $1::text AND level IN ('city', 'county')
       ORDER BY code`,
     [parent],
+  )
+  return res.rows
+}
+
+export interface KeyAreaBucketRow {
+  period_start: string
+  open: boolean
+  /** Counted visits of the zones in this bucket, capped at the required number. */
+  visits: number
+  area_m2: number
+  zones: number
+  /** Zones of the bucket short of the required visits. */
+  short_zone_ids: string[]
+}
+
+/**
+ * Item 三's figures in one pass: the tier-1 zone-periods of the span (the same zone-periods as
+ * GET /coverage: zones of plans filed and in force during the period, periods begun by `today`,
+ * counted visits from zone_visits), grouped by period and by visits (capped at the required
+ * number) with their summed area. That is all the area-weighted key-area coverage rate needs, and
+ * all a what-if that adds visits needs, without sending every zone-period to the application.
+ */
+export async function listKeyAreaBuckets(
+  db: Queryable,
+  q: {
+    division: string
+    from: string
+    to: string
+    today: string
+    kind: 'iso_week' | 'month'
+    required: number
+  },
+): Promise<KeyAreaBucketRow[]> {
+  const step = q.kind === 'iso_week' ? '1 week' : '1 month'
+  const unit = q.kind === 'iso_week' ? 'week' : 'month'
+  const res = await db.query<KeyAreaBucketRow>(
+    `WITH
+     -- each tier-1 zone's periods overlapping [from, to] while its plan was in force
+     zone_period AS MATERIALIZED (
+       SELECT z.id AS zone_id, round(z.area_m2::numeric, 2)::float8 AS area_m2,
+              ps::date AS period_start, (ps + $6::interval)::date AS period_end
+         FROM zones z
+         JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
+        CROSS JOIN LATERAL generate_series(date_trunc($7::text, $2::date::timestamp), $3::date::timestamp,
+                                           $6::interval) AS ps
+        WHERE starts_with(z.division_code, lp_scope_prefix($1::text)) AND z.tier = 1
+          AND p.effective_from < (ps + $6::interval)::date
+          AND (p.effective_to IS NULL OR p.effective_to > ps::date)
+          AND ps::date <= $4::date),
+     -- counted visits per zone and period in one pass over the county's visits (a period is the
+     -- week or month the visit day falls in, so grouping by date_trunc is the same as the range
+     -- join of GET /coverage, and a hash join instead of a lookup per zone-period)
+     counted AS (
+       SELECT v.zone_id, date_trunc($7::text, v.visit_date::timestamp)::date AS period_start,
+              count(*)::integer AS visits
+         FROM zone_visits v
+        WHERE starts_with(v.division_code, lp_scope_prefix($1::text)) AND v.counted AND v.tier = 1
+          AND v.visit_date >= date_trunc($7::text, $2::date::timestamp)::date
+          AND v.visit_date < (date_trunc($7::text, $3::date::timestamp) + $6::interval)::date
+        GROUP BY v.zone_id, 2)
+     SELECT zp.period_start::text AS period_start, (zp.period_end > $4::date) AS open,
+            least(coalesce(c.visits, 0), $5::integer) AS visits,
+            sum(zp.area_m2)::float8 AS area_m2, count(*)::integer AS zones,
+            coalesce(array_agg(zp.zone_id::text ORDER BY zp.zone_id)
+                       FILTER (WHERE coalesce(c.visits, 0) < $5::integer), '{}') AS short_zone_ids
+       FROM zone_period zp
+       LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
+      GROUP BY zp.period_start, zp.period_end, least(coalesce(c.visits, 0), $5::integer)
+      ORDER BY zp.period_start, visits`,
+    [q.division, q.from, q.to, q.today, q.required, step, unit],
   )
   return res.rows
 }
