@@ -96,7 +96,7 @@ export const SentBody = Type.Object(
     sent_by: Type.String({ minLength: 1, maxLength: 100, example: '张三' }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, example: { recipient: '成都市自然资源局', sent_by: '张三' } },
 )
 
 export const ScheduledReportOut = Type.Object({

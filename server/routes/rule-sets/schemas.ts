@@ -27,7 +27,14 @@ export const PutRuleSetBody = Type.Object(
     }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    example: {
+      effective_from: '2027-01-01',
+      override: { assessment: { veto_ratio: 0.1 } },
+      note: '县局从严',
+    },
+  },
 )
 
 const RuleSetEntry = Type.Object({
