@@ -2,6 +2,7 @@ import { DEMO_DIR, ensureDemoFiles } from '../../server/demo/demo-files.js'
 import { openBenchDatabases } from './databases.js'
 import { printTable, type ResultRow } from './harness.js'
 import { benchZoneImport, benchZoneTiles, loadFoundation } from './zones-bench.js'
+import { benchMonthIngest, benchPatrolPost } from './patrols-ingest-bench.js'
 
 /**
  * `npm run bench` — on the embedded PGlite and, when DATABASE_URL is set, on that PostgreSQL
@@ -19,6 +20,9 @@ async function main() {
       rows.push(...(await benchZoneImport(b, DEMO_DIR)))
       console.error(`[bench] ${b.label}: zone tiles`)
       rows.push(...(await benchZoneTiles(b, DEMO_DIR)))
+      console.error(`[bench] ${b.label}: demo month ingest, then single 2,000-point posts`)
+      rows.push(...(await benchMonthIngest(b, DEMO_DIR)))
+      rows.push(...(await benchPatrolPost(b, DEMO_DIR)))
     } finally {
       await b.dispose()
     }
