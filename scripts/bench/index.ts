@@ -3,6 +3,7 @@ import { openBenchDatabases } from './databases.js'
 import { printTable, type ResultRow } from './harness.js'
 import { benchZoneImport, benchZoneTiles, loadFoundation } from './zones-bench.js'
 import { benchAssessment } from './assessment-bench.js'
+import { benchMonthIngest, benchPatrolPost } from './patrols-ingest-bench.js'
 
 /**
  * `npm run bench` — on the embedded PGlite and, when DATABASE_URL is set, on that PostgreSQL
@@ -22,6 +23,9 @@ async function main() {
       rows.push(...(await benchZoneTiles(b, DEMO_DIR)))
       // ten synthesised counties: on the real PostGIS only (the goal is stated for it)
       if (b.label.startsWith('PostgreSQL')) rows.push(...(await benchAssessment(b, DEMO_DIR)))
+      console.error(`[bench] ${b.label}: demo month ingest, then single 2,000-point posts`)
+      rows.push(...(await benchMonthIngest(b, DEMO_DIR)))
+      rows.push(...(await benchPatrolPost(b, DEMO_DIR)))
     } finally {
       await b.dispose()
     }

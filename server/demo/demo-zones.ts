@@ -69,7 +69,7 @@ export const DEMO_ZONES_STEP: DemoStep = {
   },
 }
 
-async function keyIds(
+export async function keyIds(
   tx: Queryable,
   dir: string,
 ): Promise<{ units: Map<string, string>; people: Map<string, string> }> {

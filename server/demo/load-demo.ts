@@ -4,6 +4,7 @@ import { createScopedDb } from '../db/scoped-db.js'
 import { readJobState, writeJobState, type JobState } from '../jobs/job-state.js'
 import { DEMO_ZONES_STEP } from './demo-zones.js'
 import { DEMO_VIOLATIONS_STEP } from './demo-violations.js'
+import { DEMO_PATROLS_STEP } from './demo-patrols.js'
 import { insertDivision } from '../routes/divisions/queries.js'
 import type { CreateDivisionBody } from '../routes/divisions/schemas.js'
 import { insertPerson } from '../routes/people/queries.js'
@@ -26,6 +27,12 @@ export interface DemoStep {
   /** relative cost, for the progress percentage */
   weight: number
   run(ctx: DemoContext, tx: Queryable): Promise<void>
+  /**
+   * A long step that commits in parts of its own (each part with what marks it done, e.g. the
+   * patrols it stored, so a resumed run skips them) and reports its progress; used instead of
+   * `run` by loadDemo. The step's own done mark is written after it returns.
+   */
+  runBatched?(ctx: DemoContext, progress: (done: number, total: number) => Promise<void>): Promise<void>
 }
 
 export interface DemoContext {
@@ -120,7 +127,13 @@ export const FOUNDATION_STEPS: DemoStep[] = [
   },
 ]
 
-const registeredSteps: DemoStep[] = [...FOUNDATION_STEPS, DEMO_ZONES_STEP, DEMO_VIOLATIONS_STEP]
+// patrols before violations: a violation found on patrol names its patrol
+const registeredSteps: DemoStep[] = [
+  ...FOUNDATION_STEPS,
+  DEMO_ZONES_STEP,
+  DEMO_PATROLS_STEP,
+  DEMO_VIOLATIONS_STEP,
+]
 
 export function demoSteps(): DemoStep[] {
   return [...registeredSteps]
@@ -164,8 +177,15 @@ export async function loadDemo(
       state.step = step.name
       await writeJobState(ctx.db, DEMO_JOB, { ...state, percent: percentOf() })
       ctx.log.info(`demo county: loading ${step.name} (${percentOf()} %)`)
+      if (step.runBatched) {
+        const base = percentOf()
+        await step.runBatched(ctx, async (done, count) => {
+          const percent = Math.min(99, Math.floor(base + (100 * step.weight * done) / (count || 1) / total))
+          await writeJobState(ctx.db, DEMO_JOB, { ...state, step: `${step.name} ${done}/${count}`, percent })
+        })
+      }
       await scoped.transaction(async (tx) => {
-        await step.run(ctx, tx)
+        if (!step.runBatched) await step.run(ctx, tx)
         // Back to the owner role (app_state is system-only) to mark the step done in the same commit.
         await tx.query(`SELECT set_config('role', 'none', true)`)
         state.completed_steps.push(step.name)

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemoCounty } from '../../scripts/demo/generate.js'
+import { loadDemoPatrols } from '../../server/demo/demo-patrols.js'
 import { demoSteps, loadDemo, type DemoStep } from '../../server/demo/load-demo.js'
 import { readJobState } from '../../server/jobs/job-state.js'
 import { VIOLATION_STATUSES } from '../../server/domain/violations/workflow.js'
@@ -52,6 +53,63 @@ describe('demo county load', () => {
     expect(resumed.percent).toBe(100)
     expect(await count('SELECT count(*)::integer AS n FROM units')).toBe(unitsAfterFirst)
     expect((await readJobState(ctx.db, 'demo'))?.state).toBe('done')
+  }, 600_000)
+
+  it('has loaded every patrol of the month through the ingest path: all points, cleaned segments, visits', async () => {
+    const lines = (await readFile(path.join(dir, 'patrols.ndjson'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            external_id: string
+            track: { geometry: { coordinates: unknown[] }; properties: { coordTimes: unknown[] } }
+          },
+      )
+    expect(lines.length).toBeGreaterThanOrEqual(5)
+    const stored = await ctx.db.query<{ external_id: string; points_received: number; points: number }>(
+      `SELECT p.external_id, p.points_received,
+              (SELECT count(*)::integer FROM patrol_points pp WHERE pp.patrol_id = p.id) AS points
+         FROM patrols p WHERE p.division_code = '510199'`,
+    )
+    const byId = new Map(stored.rows.map((r) => [r.external_id, r]))
+    expect(stored.rows.length).toBe(lines.length)
+    for (const l of lines) {
+      const row = byId.get(l.external_id)
+      expect(row, l.external_id).toBeDefined()
+      // every fix of the file is stored, kept or dropped with its reason
+      expect(row!.points_received, l.external_id).toBe(l.track.geometry.coordinates.length)
+      expect(row!.points, l.external_id).toBe(l.track.geometry.coordinates.length)
+    }
+    expect(
+      await count(
+        `SELECT count(*)::integer AS n FROM patrols p WHERE NOT EXISTS (SELECT 1 FROM patrol_segments s WHERE s.patrol_id = p.id)`,
+      ),
+    ).toBe(0)
+    // the demo's patrols stop inside zones: matching found visits and coverage
+    expect(await count(`SELECT count(*)::integer AS n FROM zone_visits WHERE qualifies`)).toBeGreaterThan(0)
+    expect(await count(`SELECT count(*)::integer AS n FROM zone_period_coverage`)).toBeGreaterThan(0)
+    // violations found on patrol name their (loaded) patrol
+    const onPatrol = JSON.parse(await readFile(path.join(dir, 'violations.json'), 'utf8')) as {
+      patrol_external_id: string | null
+    }[]
+    const loadedRefs = onPatrol.filter((v) => v.patrol_external_id && byId.has(v.patrol_external_id)).length
+    expect(await count(`SELECT count(*)::integer AS n FROM violations WHERE patrol_id IS NOT NULL`)).toBe(
+      loadedRefs,
+    )
+  })
+
+  it('loading the patrols again stores nothing new (idempotent by external_id), in batches of any size', async () => {
+    const before = await count('SELECT count(*)::integer AS n FROM patrol_points')
+    const progress: number[] = []
+    const again = await loadDemoPatrols(ctx.db, dir, {
+      batchSize: 2,
+      onProgress: (done) => void progress.push(done),
+    })
+    expect(again.stored).toBe(0)
+    expect(again.patrols).toBe(await count('SELECT count(*)::integer AS n FROM patrols'))
+    expect(progress.at(-1)).toBe(again.patrols)
+    expect(await count('SELECT count(*)::integer AS n FROM patrol_points')).toBe(before)
   })
 
   it('has loaded every division, unit and person of the files', async () => {

@@ -8,7 +8,7 @@ import { lineStringMHex } from '../../domain/coverage/ewkb.js'
 import { findTrackCells, GRID_CELL_SIZE_M } from '../../domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
 import { MAX_SPEED_KMH_BY_KIND, type PatrolKind } from '../../domain/coverage/patrol-kinds.js'
-import type { RuleSet } from '../../domain/rules/rule-set.js'
+import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
 import { rulesInForceForUnit } from '../rule-sets/queries.js'
 import { cleanTrack, type CleanedTrack } from '../../domain/track/clean-track.js'
 import { parseTrackCrs, toWgs84, type TrackCrs } from '../../domain/track/convert-crs.js'
@@ -72,7 +72,56 @@ export async function ingestPatrol(
   submission: PatrolSubmission,
   opts: { postedBy: string | null; rules?: RuleSet; now?: number },
 ): Promise<IngestResult> {
+  // the rules in force for the posting unit's county (rule sets per jurisdiction)
   const rules = opts.rules ?? (await rulesInForceForUnit(db, submission.unitId))
+  const prepared = preparePatrol(submission, { ...opts, rules })
+  return db.transaction((tx) => storePreparedPatrol(tx, prepared, { ...opts, rules }))
+}
+
+/**
+ * Several patrols through the same path as POST /patrols, in one transaction (a bulk load: the
+ * demo month). Each is parsed and cleaned first, so a refused track stores nothing of the batch;
+ * each is idempotent on its external_id as a single post is, so a batch that was committed before
+ * answers 200 for every patrol when it is loaded again.
+ */
+export async function ingestPatrolBatch(
+  db: ScopedDb,
+  submissions: readonly PatrolSubmission[],
+  opts: { postedBy: string | null; rules?: RuleSet; now?: number },
+): Promise<IngestResult[]> {
+  const rulesOfUnit = new Map<string, RuleSet>()
+  const prepared: { patrol: PreparedPatrol; rules: RuleSet }[] = []
+  for (const s of submissions) {
+    let rules = opts.rules ?? rulesOfUnit.get(s.unitId)
+    if (!rules) {
+      rules = await rulesInForceForUnit(db, s.unitId)
+      rulesOfUnit.set(s.unitId, rules)
+    }
+    prepared.push({ patrol: preparePatrol(s, { ...opts, rules }), rules })
+  }
+  return db.transaction(async (tx) => {
+    const out: IngestResult[] = []
+    for (const p of prepared) out.push(await storePreparedPatrol(tx, p.patrol, { ...opts, rules: p.rules }))
+    return out
+  })
+}
+
+/** A submission parsed, converted to WGS84 and cleaned: everything of a post that needs no database. */
+export interface PreparedPatrol {
+  submission: PatrolSubmission
+  raw: RawTrack
+  crs: TrackCrs
+  contentHash: string
+  wgs84: RawTrack
+  cleaned: CleanedTrack
+}
+
+/** Parse → convert → clean; refuses (422) a track that is malformed or has no segment left. */
+export function preparePatrol(
+  submission: PatrolSubmission,
+  opts: { rules?: RuleSet; now?: number } = {},
+): PreparedPatrol {
+  const rules = opts.rules ?? DEFAULT_RULE_SET
   const raw = readTrack(submission, opts.now)
   const crs = readCrs(submission.crs)
   const contentHash = hashPatrolContent({
@@ -88,121 +137,129 @@ export async function ingestPatrol(
     gapSplitS: rules.track.gap_split_s,
   })
   if (cleaned.segments.length === 0) throw noSegmentLeft(cleaned, submission.trackPath || '/')
+  return { submission, raw, crs, contentHash, wgs84, cleaned }
+}
 
-  return db.transaction(async (tx) => {
-    await disableJit(tx)
-    const unit = await findUnitForPatrol(tx, submission.unitId)
-    if (!unit) throw notFound(`unit ${submission.unitId} not found in your jurisdiction`)
-    if (!unit.county_code || unit.county_level !== 'county') {
-      throw unprocessable('a patrol unit must belong to a county in your jurisdiction', [
-        {
-          path: '/unit_id',
-          reason: UNIT_NOT_IN_COUNTY,
-          message: `unit ${unit.id} (${unit.division_code}) has no county in your jurisdiction`,
-        },
-      ])
-    }
-    const county = unit.county_code
-
-    const replay = await answerExisting(tx, county, submission.externalId, contentHash)
-    if (replay) return replay
-
-    const outsideStaff = await findStaffOutsideCounty(tx, submission.staff, county)
-    if (outsideStaff.length > 0) {
-      throw unprocessable(
-        `${outsideStaff.length} staff member(s) are not people of county ${county}`,
-        outsideStaff.map((i) => ({
-          path: `/staff/${i}`,
-          reason: STAFF_NOT_IN_COUNTY,
-          message: `${submission.staff[i]} is not a person of county ${county} in your jurisdiction`,
-        })),
-      )
-    }
-
-    const kept = cleaned.segments.flat()
-    const metric = metricCrsFor(
-      unit.county_lon ?? (kept[0]?.lon as number),
-      unit.county_lat ?? (kept[0]?.lat as number),
-    )
-    const segments = cleaned.segments.map((segment) => ({
-      hex: lineStringMHex(segment),
-      startedAt: segment[0]!.time,
-      endedAt: segment[segment.length - 1]!.time,
-      points: segment.length,
-      lengthM: segmentLengthM(segment),
-    }))
-    const outside = await countFixesOutsideCounty(
-      tx,
-      county,
-      segments.map((s) => s.hex),
-    )
-    const staffCount = new Set(submission.staff.map((s) => s.toLowerCase())).size
-    const countsForFrequency = staffCount >= rules.patrol.min_staff
-    const flags: string[] = []
-    const warnings = [...(raw.warnings ?? []), ...cleaned.warnings]
-    if (!countsForFrequency) {
-      flags.push('understaffed')
-      warnings.push(
-        `${staffCount} staff recorded; a patrol needs at least ${rules.patrol.min_staff} to count toward frequency (recorded, not counted)`,
-      )
-    }
-    if (outside > 0) {
-      flags.push('outside_county')
-      warnings.push(`${outside} of ${kept.length} kept points lie outside county ${county}`)
-    }
-
-    const [pointsFrom, pointsTo] = timeRange(wgs84.points)
-    const startedAt = kept[0]?.time as number
-    const endedAt = kept[kept.length - 1]?.time as number
-    await ensurePointPartitions(tx, startedAt, endedAt)
-    const patrolId = await insertPatrol(tx, {
-      divisionCode: county,
-      unitId: unit.id,
-      externalId: submission.externalId,
-      kind: submission.kind,
-      staff: submission.staff,
-      startedAt,
-      endedAt,
-      pointsFrom,
-      pointsTo,
-      inputFormat: submission.format,
-      crs,
-      contentHash,
-      pointsReceived: cleaned.counts.received,
-      pointsKept: cleaned.counts.kept,
-      dropped: {
-        outliers: cleaned.counts.outliers,
-        duplicates: cleaned.counts.duplicates,
-        inaccurate: cleaned.counts.inaccurate,
-        invalid: cleaned.counts.invalid,
-        isolated: cleaned.counts.isolated,
+/** Store → match a prepared patrol inside the caller's transaction (row-level security applies). */
+export async function storePreparedPatrol(
+  tx: Queryable,
+  prepared: PreparedPatrol,
+  opts: { postedBy: string | null; rules?: RuleSet },
+): Promise<IngestResult> {
+  const rules = opts.rules ?? DEFAULT_RULE_SET
+  const { submission, raw, crs, contentHash, wgs84, cleaned } = prepared
+  await disableJit(tx)
+  const unit = await findUnitForPatrol(tx, submission.unitId)
+  if (!unit) throw notFound(`unit ${submission.unitId} not found in your jurisdiction`)
+  if (!unit.county_code || unit.county_level !== 'county') {
+    throw unprocessable('a patrol unit must belong to a county in your jurisdiction', [
+      {
+        path: '/unit_id',
+        reason: UNIT_NOT_IN_COUNTY,
+        message: `unit ${unit.id} (${unit.division_code}) has no county in your jurisdiction`,
       },
-      reordered: cleaned.reordered,
-      segmentCount: cleaned.segments.length,
-      lengthM: cleaned.lengthM,
-      durationS: cleaned.durationS,
-      countsForFrequency,
-      flags,
-      warnings,
-      metricSrid: metric.srid,
-      postedBy: opts.postedBy,
-    })
-    if (!patrolId) {
-      // Lost the race to an identical (or conflicting) post that committed first.
-      const winner = await answerExisting(tx, county, submission.externalId, contentHash)
-      if (winner) return winner
-      throw conflict(`patrol ${submission.externalId} is being stored by another request; retry`)
-    }
+    ])
+  }
+  const county = unit.county_code
 
-    await storePoints(tx, patrolId, county, wgs84, cleaned)
-    await insertSegments(tx, patrolId, county, segments)
-    await matchStoredPatrol(tx, { patrolId, countyCode: county, srid: metric.srid, cleaned, rules })
-    await storeCells(tx, patrolId, county, metric, cleaned, rules)
+  const replay = await answerExisting(tx, county, submission.externalId, contentHash)
+  if (replay) return replay
 
-    const summary = await readPatrolSummary(tx, patrolId)
-    if (!summary) throw new Error(`patrol ${patrolId} vanished after insert`)
-    return { status: 201, summary }
+  const outsideStaff = await findStaffOutsideCounty(tx, submission.staff, county)
+  if (outsideStaff.length > 0) {
+    throw unprocessable(
+      `${outsideStaff.length} staff member(s) are not people of county ${county}`,
+      outsideStaff.map((i) => ({
+        path: `/staff/${i}`,
+        reason: STAFF_NOT_IN_COUNTY,
+        message: `${submission.staff[i]} is not a person of county ${county} in your jurisdiction`,
+      })),
+    )
+  }
+
+  const kept = cleaned.segments.flat()
+  const metric = metricCrsFor(
+    unit.county_lon ?? (kept[0]?.lon as number),
+    unit.county_lat ?? (kept[0]?.lat as number),
+  )
+  const segments = cleaned.segments.map((segment) => ({
+    hex: lineStringMHex(segment),
+    startedAt: segment[0]!.time,
+    endedAt: segment[segment.length - 1]!.time,
+    points: segment.length,
+    lengthM: segmentLengthM(segment),
+  }))
+  const outside = await countFixesOutsideCounty(
+    tx,
+    county,
+    segments.map((s) => s.hex),
+  )
+  const staffCount = new Set(submission.staff.map((s) => s.toLowerCase())).size
+  const countsForFrequency = staffCount >= rules.patrol.min_staff
+  const flags: string[] = []
+  const warnings = [...(raw.warnings ?? []), ...cleaned.warnings]
+  if (!countsForFrequency) {
+    flags.push('understaffed')
+    warnings.push(
+      `${staffCount} staff recorded; a patrol needs at least ${rules.patrol.min_staff} to count toward frequency (recorded, not counted)`,
+    )
+  }
+  if (outside > 0) {
+    flags.push('outside_county')
+    warnings.push(`${outside} of ${kept.length} kept points lie outside county ${county}`)
+  }
+
+  const [pointsFrom, pointsTo] = timeRange(wgs84.points)
+  const startedAt = kept[0]?.time as number
+  const endedAt = kept[kept.length - 1]?.time as number
+  await ensurePointPartitions(tx, startedAt, endedAt)
+  const patrolId = await insertPatrol(tx, {
+    divisionCode: county,
+    unitId: unit.id,
+    externalId: submission.externalId,
+    kind: submission.kind,
+    staff: submission.staff,
+    startedAt,
+    endedAt,
+    pointsFrom,
+    pointsTo,
+    inputFormat: submission.format,
+    crs,
+    contentHash,
+    pointsReceived: cleaned.counts.received,
+    pointsKept: cleaned.counts.kept,
+    dropped: {
+      outliers: cleaned.counts.outliers,
+      duplicates: cleaned.counts.duplicates,
+      inaccurate: cleaned.counts.inaccurate,
+      invalid: cleaned.counts.invalid,
+      isolated: cleaned.counts.isolated,
+    },
+    reordered: cleaned.reordered,
+    segmentCount: cleaned.segments.length,
+    lengthM: cleaned.lengthM,
+    durationS: cleaned.durationS,
+    countsForFrequency,
+    flags,
+    warnings,
+    metricSrid: metric.srid,
+    postedBy: opts.postedBy,
   })
+  if (!patrolId) {
+    // Lost the race to an identical (or conflicting) post that committed first.
+    const winner = await answerExisting(tx, county, submission.externalId, contentHash)
+    if (winner) return winner
+    throw conflict(`patrol ${submission.externalId} is being stored by another request; retry`)
+  }
+
+  await storePoints(tx, patrolId, county, wgs84, cleaned)
+  await insertSegments(tx, patrolId, county, segments)
+  await matchStoredPatrol(tx, { patrolId, countyCode: county, srid: metric.srid, cleaned, rules })
+  await storeCells(tx, patrolId, county, metric, cleaned, rules)
+
+  const summary = await readPatrolSummary(tx, patrolId)
+  if (!summary) throw new Error(`patrol ${patrolId} vanished after insert`)
+  return { status: 201, summary }
 }
 
 function readTrack(s: PatrolSubmission, now: number | undefined): RawTrack {

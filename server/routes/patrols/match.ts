@@ -8,6 +8,8 @@ export const ZONE_PIECE_GRID_M = 1000
 export const ZONE_PIECE_MAX_VERTICES = 256
 /** Tolerance (metres) of the track simplification before buffering: a tenth of a phone's GPS accuracy. */
 export const SWATH_SIMPLIFY_M = 0.5
+/** Fixes per run of the track buffered on its own before the runs' buffers are unioned (see the swath). */
+export const SWATH_CHUNK_VERTICES = 64
 
 export interface MatchDay {
   patrolId: string
@@ -115,9 +117,26 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
      -- metres on the ground), then cut along the grid so that each zone piece meets a small part of it.
      -- The track is first simplified by SWATH_SIMPLIFY_M: buffering a 1 Hz walk's 2,000 fixes as they
      -- are took 80 ms (the offset curves of metre-long legs overlap everywhere), simplified 4 ms, and
-     -- the swath moves by at most that much (its area by ~0.2 % on that walk)
+     -- the swath moves by at most that much (its area by ~0.2 % on that walk). A vehicle's track with
+     -- 5 m of GPS noise hardly simplifies, and buffering it whole is slow where it stands still (every
+     -- leg's offset curve crosses every other's), so it is buffered in runs of SWATH_CHUNK_VERTICES
+     -- fixes whose buffers are then unioned: the same set (the buffer of a union is the union of the
+     -- buffers), 2–2.5× faster on the demo's tracks, and only the polygonal approximation of the round
+     -- joins at the runs' ends differs (a few m² per km²)
+     swath_line AS MATERIALIZED (
+       SELECT d.n, d.geom AS sl
+         FROM (SELECT ST_Simplify(ST_Collect(ST_Force2D(gm)), $12::float8, true) AS g FROM piece) AS s
+        CROSS JOIN LATERAL ST_Dump(s.g) WITH ORDINALITY AS d(path, geom, n)),
      swath AS MATERIALIZED (
-       SELECT ST_Buffer(ST_Simplify(ST_Collect(ST_Force2D(gm)), $12::float8, true), $6::float8) AS sm FROM piece),
+       SELECT ST_Union(ST_Buffer(c.line, $6::float8)) AS sm
+         FROM (SELECT ST_MakeLine(p.geom ORDER BY p.path[1]) AS line
+                 FROM swath_line l
+                CROSS JOIN LATERAL ST_DumpPoints(l.sl) AS p
+                -- vertex i starts run (i - 1) / k and, on a run boundary, also ends the run before it
+                CROSS JOIN LATERAL unnest(CASE WHEN p.path[1] > 1 AND (p.path[1] - 1) % $13::integer = 0
+                                               THEN ARRAY[(p.path[1] - 1) / $13::integer - 1, (p.path[1] - 1) / $13::integer]
+                                               ELSE ARRAY[(p.path[1] - 1) / $13::integer] END) AS k
+                GROUP BY l.n, k HAVING count(*) > 1) AS c),
      -- (ST_ClipByBox2D is the fast rectangle clip; it may return an invalid polygon, which is then
      -- repaired so that the exact intersections below cannot fail on it)
      cell_swath AS MATERIALIZED (
@@ -220,6 +239,7 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
       d.periodKinds,
       ZONE_PIECE_GRID_M,
       SWATH_SIMPLIFY_M,
+      SWATH_CHUNK_VERTICES,
     ],
   )
 }

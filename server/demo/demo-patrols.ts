@@ -1,0 +1,245 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Db, Queryable } from '../db/port.js'
+import { createScopedDb } from '../db/scoped-db.js'
+import { metricCrsFor } from '../domain/coverage/metric-crs.js'
+import type { PatrolKind } from '../domain/coverage/patrol-kinds.js'
+import { DEFAULT_RULE_SET } from '../domain/rules/rule-set.js'
+import {
+  ingestPatrolBatch,
+  preparePatrol,
+  storePreparedPatrol,
+  type PatrolSubmission,
+} from '../routes/patrols/ingest.js'
+import { prepareZonePieces } from '../routes/patrols/match.js'
+import { findUnitForPatrol } from '../routes/patrols/queries.js'
+import { readDemoJson } from './demo-files.js'
+import { DEMO_COUNTY, keyIds } from './demo-zones.js'
+import type { DemoContext, DemoStep } from './load-demo.js'
+
+/** One line of patrols.ndjson (scripts/demo/patrols.ts writePatrol). */
+interface DemoPatrolLine {
+  external_id: string
+  unit_key: string
+  staff_keys: string[]
+  kind: PatrolKind
+  track: unknown
+}
+
+export interface DemoPatrolsOptions {
+  /** patrols per transaction (default 8 on one connection, 1 when transactions run in parallel) */
+  batchSize?: number
+  /** transactions at once (default 2 on PostgreSQL, 1 on PGlite, whose one connection runs one at a time) */
+  concurrency?: number
+  /** load only the first n patrols of the file (a subset for quick runs; `npm start` loads all) */
+  limit?: number
+  /** after each committed batch */
+  onProgress?: (done: number, total: number) => Promise<void> | void
+}
+
+export interface DemoPatrolsResult {
+  /** patrols in the file (or the limit) */
+  patrols: number
+  /** of them stored by this run (the rest were already there) */
+  stored: number
+  /** points received by the stored patrols */
+  points: number
+}
+
+/** Deadlock or serialization failure: the batch is rolled back whole and tried again. */
+const RETRYABLE = new Set(['40P01', '40001'])
+const MAX_TRIES = 6
+
+/**
+ * The demo month's patrols, loaded through the same ingest path as POST /patrols (parse, clean,
+ * store every point, match, cells), a batch of patrols per transaction and, on PostgreSQL, two
+ * transactions at once. Resumable: a batch commits its patrols together, and a patrol is
+ * identified by its external_id, so a load that was interrupted skips what it already stored.
+ */
+export async function loadDemoPatrols(
+  db: Db,
+  dir: string,
+  opts: DemoPatrolsOptions = {},
+): Promise<DemoPatrolsResult> {
+  const scoped = createScopedDb(db, '')
+  const lines = await readPatrolLines(dir, opts.limit)
+  const now = await demoNow(dir)
+  const concurrency = Math.max(1, opts.concurrency ?? (db.kind === 'postgres' ? 2 : 1))
+  const { ids, existing } = await scoped.transaction(async (tx) => {
+    if (concurrency > 1) await prepareCountyPieces(tx, dir)
+    const existing = await tx.query<{ external_id: string }>(
+      'SELECT external_id FROM patrols WHERE division_code = $1::text',
+      [DEMO_COUNTY],
+    )
+    return { ids: await keyIds(tx, dir), existing: new Set(existing.rows.map((r) => r.external_id)) }
+  })
+  // In parallel, one patrol per transaction: a patrol's coverage rows are upserted by one statement in
+  // one order, so two such transactions cannot deadlock over them; batches of several patrols hold
+  // the first patrol's rows while taking the next's, and did (measured: 6 retries in a row failed).
+  const batches = batchesByUnit(lines, Math.max(1, opts.batchSize ?? (concurrency > 1 ? 1 : 8)))
+
+  let next = 0
+  let done = 0
+  let stored = 0
+  let points = 0
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!
+      const submissions = batch
+        .map((line) => JSON.parse(line) as DemoPatrolLine)
+        .filter((p) => !existing.has(p.external_id))
+        .map((p) => toSubmission(p, ids))
+      if (submissions.length > 0) {
+        const results = await withRetry(() => ingestPatrolBatch(scoped, submissions, { postedBy: null, now }))
+        for (const r of results) {
+          if (r.status !== 201) continue
+          stored++
+          points += r.summary.points_received
+        }
+      }
+      done += batch.length
+      await opts.onProgress?.(done, lines.length)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker))
+  return { patrols: lines.length, stored, points }
+}
+
+/** The same, every patrol in the caller's one transaction (DemoStep.run). */
+async function loadDemoPatrolsIn(tx: Queryable, dir: string): Promise<void> {
+  const now = await demoNow(dir)
+  const ids = await keyIds(tx, dir)
+  for (const line of await readPatrolLines(dir)) {
+    const submission = toSubmission(JSON.parse(line) as DemoPatrolLine, ids)
+    await storePreparedPatrol(tx, preparePatrol(submission, { now }), { postedBy: null })
+  }
+}
+
+export const DEMO_PATROLS_STEP: DemoStep = {
+  name: 'patrols',
+  weight: 20,
+  run: (ctx, tx) => loadDemoPatrolsIn(tx, ctx.dir),
+  async runBatched(ctx: DemoContext, progress) {
+    const started = Date.now()
+    const r = await loadDemoPatrols(ctx.db, ctx.dir, { onProgress: progress })
+    const s = (Date.now() - started) / 1000
+    ctx.log.info(
+      `demo county: ${r.stored} of ${r.patrols} patrols stored (${r.points} points) in ${s.toFixed(1)} s`,
+    )
+  },
+}
+
+/**
+ * Batches of one unit's patrols, the units taken in turn: a station patrols its own township, so
+ * two batches running at once mostly match different zones and seldom wait on (or deadlock over)
+ * the same coverage rows. A deadlock that still happens is retried.
+ */
+function batchesByUnit(lines: readonly string[], size: number): string[][] {
+  const byUnit = new Map<string, string[]>()
+  for (const line of lines) {
+    const unit = /"unit_key":"([^"]*)"/.exec(line)?.[1] ?? ''
+    const list = byUnit.get(unit) ?? []
+    list.push(line)
+    byUnit.set(unit, list)
+  }
+  const perUnit = [...byUnit.values()].map((list) => {
+    const out: string[][] = []
+    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+    return out
+  })
+  const batches: string[][] = []
+  for (let round = 0; batches.length < perUnit.reduce((n, u) => n + u.length, 0); round++)
+    for (const u of perUnit) if (u[round]) batches.push(u[round]!)
+  return batches
+}
+
+async function readPatrolLines(dir: string, limit?: number): Promise<string[]> {
+  const text = await readFile(path.join(dir, 'patrols.ndjson'), 'utf8')
+  const lines = text.split('\n').filter((l) => l.trim() !== '')
+  return limit === undefined ? lines : lines.slice(0, limit)
+}
+
+function toSubmission(
+  p: DemoPatrolLine,
+  ids: { units: Map<string, string>; people: Map<string, string> },
+): PatrolSubmission {
+  const unitId = ids.units.get(p.unit_key)
+  if (!unitId) throw new Error(`demo patrol ${p.external_id}: unknown unit ${p.unit_key}`)
+  const staff = p.staff_keys.map((k) => {
+    const id = ids.people.get(k)
+    if (!id) throw new Error(`demo patrol ${p.external_id}: unknown person ${k}`)
+    return id
+  })
+  return {
+    externalId: p.external_id,
+    unitId,
+    staff,
+    kind: p.kind,
+    crs: undefined,
+    format: 'geojson',
+    track: p.track,
+    trackPath: '/track',
+  }
+}
+
+/**
+ * "Now" for the demo's future-time check: the demo month lies in the past on any real clock after
+ * it, but a machine whose clock is earlier must still load it.
+ */
+async function demoNow(dir: string): Promise<number> {
+  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
+  const [y, m] = (manifest.month ?? '2026-10').split('-').map(Number) as [number, number]
+  return Math.max(Date.now(), Date.UTC(y, m, 2))
+}
+
+/**
+ * Cuts every zone of the county into its metric pieces once, before parallel batches match their
+ * patrols: they would otherwise each prepare the zones they meet, and queue (or deadlock) on the
+ * same pieces' rows. Same query and rows as the per-patrol preparation (prepareZonePieces); one
+ * connection at a time (PGlite) leaves it to the patrols, which prepare only the zones they reach.
+ */
+async function prepareCountyPieces(tx: Queryable, dir: string): Promise<void> {
+  const units = await readDemoJson<{ key: string }[]>(dir, 'units.json')
+  const anyUnit = (await keyIds(tx, dir)).units.get(units[0]?.key ?? '')
+  if (!anyUnit) return
+  const unit = await findUnitForPatrol(tx, anyUnit)
+  if (unit?.county_lon == null || unit.county_lat == null) return
+  const { srid } = metricCrsFor(unit.county_lon, unit.county_lat)
+  const box = await tx.query<{ w: number; s: number; e: number; n: number }>(
+    `SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n
+       FROM (SELECT ST_Extent(geom)::box2d AS x FROM zones WHERE division_code = $1::text) AS b
+      WHERE x IS NOT NULL`,
+    [DEMO_COUNTY],
+  )
+  const b = box.rows[0]
+  if (!b) return
+  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
+  const rules = DEFAULT_RULE_SET
+  const { frequency } = rules.patrol
+  await prepareZonePieces(tx, {
+    patrolId: '00000000-0000-0000-0000-000000000000',
+    countyCode: DEMO_COUNTY,
+    srid,
+    date: `${manifest.month ?? '2026-10'}-15`,
+    fromS: 0,
+    toS: 0,
+    bbox: [b.w, b.s, b.e, b.n],
+    sightRadiusM: rules.visit.sight_radius_m,
+    minSwathShare: rules.visit.min_swath_share,
+    minDwellS: rules.visit.min_dwell_s,
+    periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period],
+  })
+}
+
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if (attempt >= MAX_TRIES || !code || !RETRYABLE.has(code)) throw err
+      // the other transaction goes on; wait a little (randomly, so two retries do not meet again)
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt))
+    }
+  }
+}
