@@ -74,12 +74,14 @@ export const GAPS_TILE_SOURCE = `
                                             required integer, visits integer, shortfall integer, last_visit text)
     JOIN zones z ON z.id = g.zone_id
     CROSS JOIN tile t
-    JOIN LATERAL (
-      SELECT x.code FROM (
-        SELECT o.id, o.division_code || '-' || o.tier || '-' ||
-                 lpad((row_number() OVER (ORDER BY o.source_index NULLS LAST, o.name, o.id))::text, 4, '0') AS code
-          FROM zones o WHERE o.plan_id = z.plan_id AND o.tier = z.tier) AS x
-       WHERE x.id = z.id) AS n ON true
+    -- every zone of the plans concerned numbered once (not once per gap zone)
+    JOIN (SELECT o.id, o.division_code || '-' || o.tier || '-' ||
+                   lpad((row_number() OVER (PARTITION BY o.plan_id, o.tier
+                                            ORDER BY o.source_index NULLS LAST, o.name, o.id))::text, 4, '0') AS code
+            FROM zones o
+           WHERE o.plan_id IN (SELECT zp.plan_id FROM zones zp
+                                WHERE zp.id IN (SELECT (e->>'zone_id')::uuid FROM jsonb_array_elements($4::jsonb) AS e))
+         ) AS n ON n.id = z.id
    WHERE z.geom && t.bbox`
 
 /**
@@ -103,13 +105,17 @@ export const COVERAGE_TILE_SOURCE = `
              count(DISTINCT c.patrol_id)::integer AS patrols,
              count(DISTINCT c.visit_date)::integer AS days,
              sum(c.length_m) AS length_m, sum(c.time_s) AS time_s, max(c.visit_date) AS last_day
-        FROM (SELECT d.code, d.level, d.boundary,
-                     CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6) END AS county
+        -- the county codes the cells are filed under: [prefix, prefix || '~') in the "C" collation
+        -- (one range, so the primary key's leading column serves it)
+        FROM (SELECT d.code, d.boundary,
+                     CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6) END AS county,
+                     CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6)
+                          ELSE lp_scope_prefix(d.code) END AS prefix
                 FROM divisions d WHERE d.code = $6::text) AS div
         -- the metric CRSs the division's patrols of the span were measured in
         CROSS JOIN LATERAL (
           SELECT DISTINCT p.metric_srid AS srid FROM patrols p
-           WHERE (starts_with(p.division_code, lp_scope_prefix(div.code)) OR p.division_code = div.county)
+           WHERE p.division_code >= div.prefix AND p.division_code < div.prefix || '~'
              AND p.started_at < ($5::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
              AND p.ended_at >= ($4::date - 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS s
         CROSS JOIN tile t
@@ -130,7 +136,10 @@ export const COVERAGE_TILE_SOURCE = `
           ON c.srid = s.srid
          AND c.cell_x BETWEEN r.x0 AND r.x1 AND c.cell_y BETWEEN r.y0 AND r.y1
          AND c.visit_date BETWEEN $4::date AND $5::date
-         AND (starts_with(c.division_code, lp_scope_prefix(div.code)) OR c.division_code = div.county)
+         AND c.division_code >= div.prefix AND c.division_code < div.prefix || '~'
        WHERE div.county IS NULL OR div.boundary IS NULL
           OR ST_Intersects(div.boundary, lp_grid_cell_geom(c.srid, c.cell_x, c.cell_y))
-       GROUP BY c.srid, c.cell_x, c.cell_y) AS a`
+       GROUP BY c.srid, c.cell_x, c.cell_y
+      -- a fence: the pipeline's bbox test must run on the aggregated cells, not be pushed down onto
+      -- every stored row (a projection per row)
+      OFFSET 0) AS a`
