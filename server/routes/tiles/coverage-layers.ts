@@ -74,12 +74,14 @@ export const GAPS_TILE_SOURCE = `
                                             required integer, visits integer, shortfall integer, last_visit text)
     JOIN zones z ON z.id = g.zone_id
     CROSS JOIN tile t
-    JOIN LATERAL (
-      SELECT x.code FROM (
-        SELECT o.id, o.division_code || '-' || o.tier || '-' ||
-                 lpad((row_number() OVER (ORDER BY o.source_index NULLS LAST, o.name, o.id))::text, 4, '0') AS code
-          FROM zones o WHERE o.plan_id = z.plan_id AND o.tier = z.tier) AS x
-       WHERE x.id = z.id) AS n ON true
+    -- every zone of the plans concerned numbered once (not once per gap zone)
+    JOIN (SELECT o.id, o.division_code || '-' || o.tier || '-' ||
+                   lpad((row_number() OVER (PARTITION BY o.plan_id, o.tier
+                                            ORDER BY o.source_index NULLS LAST, o.name, o.id))::text, 4, '0') AS code
+            FROM zones o
+           WHERE o.plan_id IN (SELECT zp.plan_id FROM zones zp
+                                WHERE zp.id IN (SELECT (e->>'zone_id')::uuid FROM jsonb_array_elements($4::jsonb) AS e))
+         ) AS n ON n.id = z.id
    WHERE z.geom && t.bbox`
 
 /**
@@ -103,34 +105,46 @@ export const COVERAGE_TILE_SOURCE = `
              count(DISTINCT c.patrol_id)::integer AS patrols,
              count(DISTINCT c.visit_date)::integer AS days,
              sum(c.length_m) AS length_m, sum(c.time_s) AS time_s, max(c.visit_date) AS last_day
-        FROM (SELECT d.code, d.level, d.boundary,
-                     CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6) END AS county
-                FROM divisions d WHERE d.code = $6::text) AS div
-        -- the metric CRSs the division's patrols of the span were measured in
-        CROSS JOIN LATERAL (
-          SELECT DISTINCT p.metric_srid AS srid FROM patrols p
-           WHERE (starts_with(p.division_code, lp_scope_prefix(div.code)) OR p.division_code = div.county)
-             AND p.started_at < ($5::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
-             AND p.ended_at >= ($4::date - 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS s
-        CROSS JOIN tile t
-        -- the tile's box in grid indices, a cell wider on each side (a box's edges bend a little
-        -- when projected; the pipeline's own bbox test trims what lies outside). The box is first
-        -- cut to 20° either side of the CRS's central meridian (CGCS2000 3° zones from EPSG:4534 at
-        -- 75°E; UTM zones otherwise), where a transverse Mercator projection is defined.
-        CROSS JOIN LATERAL (
-          SELECT ST_Intersection(t.bbox, ST_MakeEnvelope(cm.lon - 20, -80, cm.lon + 20, 84, 4326)) AS near
-            FROM (SELECT CASE WHEN s.srid BETWEEN 4534 AND 4554 THEN 75 + 3 * (s.srid - 4534)
-                              ELSE (s.srid % 100) * 6 - 183 END AS lon) AS cm) AS nb
-        CROSS JOIN LATERAL (
-          SELECT floor(ST_XMin(b) / 100)::integer - 1 AS x0, floor(ST_XMax(b) / 100)::integer + 1 AS x1,
-                 floor(ST_YMin(b) / 100)::integer - 1 AS y0, floor(ST_YMax(b) / 100)::integer + 1 AS y1
-            FROM (SELECT ST_Transform(ST_Segmentize(nb.near, 0.25), s.srid) AS b) AS bb
-           WHERE NOT ST_IsEmpty(nb.near)) AS r
+        -- per metric CRS in use, the tile's box in grid indices and the division's county codes,
+        -- computed once (OFFSET 0 keeps the planner from recomputing them for every stored cell)
+        FROM (
+          SELECT div.boundary, div.county, div.prefix, s.srid, r.x0, r.x1, r.y0, r.y1
+            -- the county codes the cells are filed under: [prefix, prefix || '~') in the "C"
+            -- collation (one range, so the primary key's leading column serves it)
+            FROM (SELECT d.code, d.boundary,
+                         CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6) END AS county,
+                         CASE WHEN d.level IN ('township', 'village') THEN left(d.code, 6)
+                              ELSE lp_scope_prefix(d.code) END AS prefix
+                    FROM divisions d WHERE d.code = $6::text) AS div
+            -- the metric CRSs the division's patrols of the span were measured in
+            CROSS JOIN LATERAL (
+              SELECT DISTINCT p.metric_srid AS srid FROM patrols p
+               WHERE p.division_code >= div.prefix AND p.division_code < div.prefix || '~'
+                 AND p.started_at < ($5::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+                 AND p.ended_at >= ($4::date - 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS s
+            CROSS JOIN tile t
+            -- the tile's box in grid indices, a cell wider on each side (a box's edges bend a little
+            -- when projected; the pipeline's own bbox test trims what lies outside). The box is
+            -- first cut to 20° either side of the CRS's central meridian (CGCS2000 3° zones from
+            -- EPSG:4534 at 75°E; UTM zones otherwise), where a transverse Mercator projection is defined.
+            CROSS JOIN LATERAL (
+              SELECT ST_Intersection(t.bbox, ST_MakeEnvelope(cm.lon - 20, -80, cm.lon + 20, 84, 4326)) AS near
+                FROM (SELECT CASE WHEN s.srid BETWEEN 4534 AND 4554 THEN 75 + 3 * (s.srid - 4534)
+                                  ELSE (s.srid % 100) * 6 - 183 END AS lon) AS cm) AS nb
+            CROSS JOIN LATERAL (
+              SELECT floor(ST_XMin(b) / 100)::integer - 1 AS x0, floor(ST_XMax(b) / 100)::integer + 1 AS x1,
+                     floor(ST_YMin(b) / 100)::integer - 1 AS y0, floor(ST_YMax(b) / 100)::integer + 1 AS y1
+                FROM (SELECT ST_Transform(ST_Segmentize(nb.near, 0.25), s.srid) AS b) AS bb
+               WHERE NOT ST_IsEmpty(nb.near)) AS r
+          OFFSET 0) AS rng
         JOIN patrol_cells c
-          ON c.srid = s.srid
-         AND c.cell_x BETWEEN r.x0 AND r.x1 AND c.cell_y BETWEEN r.y0 AND r.y1
+          ON c.division_code >= rng.prefix AND c.division_code < rng.prefix || '~'
+         AND c.srid = rng.srid
+         AND c.cell_x BETWEEN rng.x0 AND rng.x1 AND c.cell_y BETWEEN rng.y0 AND rng.y1
          AND c.visit_date BETWEEN $4::date AND $5::date
-         AND (starts_with(c.division_code, lp_scope_prefix(div.code)) OR c.division_code = div.county)
-       WHERE div.county IS NULL OR div.boundary IS NULL
-          OR ST_Intersects(div.boundary, lp_grid_cell_geom(c.srid, c.cell_x, c.cell_y))
-       GROUP BY c.srid, c.cell_x, c.cell_y) AS a`
+       WHERE rng.county IS NULL OR rng.boundary IS NULL
+          OR ST_Intersects(rng.boundary, lp_grid_cell_geom(c.srid, c.cell_x, c.cell_y))
+       GROUP BY c.srid, c.cell_x, c.cell_y
+      -- a fence: the pipeline's bbox test must run on the aggregated cells, not be pushed down onto
+      -- every stored row (a projection per row)
+      OFFSET 0) AS a`
