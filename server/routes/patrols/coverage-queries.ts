@@ -52,16 +52,21 @@ export async function listZonePeriods(
           AND v.visit_date >= zp.period_start AND v.visit_date < zp.period_end
         GROUP BY zp.zone_id, zp.period_start),
      -- swath coverage per zone-period: the pieces' covered areas add up (pieces do not overlap);
-     -- a county measured in two metric CRSs (a boundary added later) keeps the larger figure
+     -- a county measured in two metric CRSs (a boundary added later) keeps the larger figure.
+     -- Read by the (division_code, period_start) index over the span, then hash-joined: one index
+     -- probe per zone-period would fetch a wide row (the swath) each time.
+     coverage_rows AS MATERIALIZED (
+       SELECT cov.zone_id, cov.period_kind, cov.period_start, cov.srid, sum(cov.swath_area) AS area
+         FROM zone_period_coverage cov
+        WHERE starts_with(cov.division_code, left(lp_scope_prefix($1::text), 6))
+          AND cov.period_start >= date_trunc('week', date_trunc('month', $2::date::timestamp))::date
+          AND cov.period_start <= $3::date
+        GROUP BY cov.zone_id, cov.period_kind, cov.period_start, cov.srid),
      covered AS (
-       SELECT c.zone_id, c.period_start, max(c.area / m.area) AS share
-         FROM (SELECT cov.zone_id, cov.period_start, cov.srid, sum(cov.swath_area) AS area
-                 FROM zone_period zp
-                 JOIN zone_period_coverage cov
-                   ON cov.zone_id = zp.zone_id AND cov.period_kind = zp.kind AND cov.period_start = zp.period_start
-                GROUP BY cov.zone_id, cov.period_start, cov.srid) AS c
+       SELECT c.zone_id, c.period_kind, c.period_start, max(c.area / m.area) AS share
+         FROM coverage_rows c
          JOIN zone_metric m ON m.zone_id = c.zone_id AND m.srid = c.srid AND m.area > 0
-        GROUP BY c.zone_id, c.period_start)
+        GROUP BY c.zone_id, c.period_kind, c.period_start)
      SELECT zp.zone_id, zp.name, zp.category, zp.tier, zp.unit_id, zp.township_code, zp.area_m2, zp.kind,
             zp.period_start::text AS period_start, zp.period_end::text AS period_end,
             coalesce(c.visits, 0) AS visits, c.last_visit,
@@ -69,7 +74,8 @@ export async function listZonePeriods(
             CASE WHEN cov.share IS NOT NULL THEN least(1.0, cov.share) END AS covered_share
        FROM zone_period zp
        LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
-       LEFT JOIN covered cov ON cov.zone_id = zp.zone_id AND cov.period_start = zp.period_start
+       LEFT JOIN covered cov
+         ON cov.zone_id = zp.zone_id AND cov.period_kind = zp.kind AND cov.period_start = zp.period_start
       ORDER BY zp.tier, zp.name, zp.zone_id, zp.period_start`,
     [q.division, q.from, q.to, q.periodKinds, q.today],
   )
