@@ -45,7 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: readInt(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
-    pgliteDir: path.resolve(env.PGLITE_DIR || 'data/pgdata'),
+    // `memory://` keeps the embedded database in memory (nothing written); anything else is a folder
+    pgliteDir: env.PGLITE_DIR?.startsWith('memory://')
+      ? env.PGLITE_DIR
+      : path.resolve(env.PGLITE_DIR || 'data/pgdata'),
     demo: readBool(env, 'LANDPATROL_DEMO', true),
     bootstrapToken,
     bodyLimitBytes: readInt(env, 'LANDPATROL_BODY_LIMIT', 32 * 1024 * 1024),
