@@ -162,6 +162,7 @@ beforeAll(async () => {
     people: person.json().id,
     plans: plan.json().id,
     zoneId: zones.json().zones[0].id,
+    zones: zones.json().zones[0].id,
     tokens: (tokens.json().items as { id: string; division_code: string }[]).find(
       (t) => t.division_code === '510199',
     )!.id,
