@@ -50,6 +50,8 @@ const ZH = {
   zoneName: '区域名称',
   save: '保存区域',
   deleteZone: '删除所选区域',
+  editZone: '编辑所选区域',
+  saveEdit: '保存修改',
   importFile: '导入文件(GeoJSON / Shapefile zip)',
   check: '方案检查',
   submit: '提交备案',
@@ -65,6 +67,7 @@ const ZH = {
   length: '里程',
   divisions: '个行政区',
   zonesCount: '个区域',
+  multipart: '多部分区域不能在图上编辑',
   none: '无',
 } as const
 
@@ -121,6 +124,8 @@ const EN: Record<TextKey, string> = {
   zoneName: 'Zone name',
   save: 'Save zones',
   deleteZone: 'Delete selected zone',
+  editZone: 'Edit selected zone',
+  saveEdit: 'Save changes',
   importFile: 'Import file (GeoJSON / zipped Shapefile)',
   check: 'Check plan',
   submit: 'Submit for filing',
@@ -136,6 +141,7 @@ const EN: Record<TextKey, string> = {
   length: 'Length',
   divisions: 'divisions',
   zonesCount: 'zones',
+  multipart: 'a multi-part zone cannot be edited on the map',
   none: 'none',
 }
 
