@@ -121,6 +121,25 @@ describe('the supervisor view', () => {
     })
   })
 
+  it('draws the tracks of the period along the walks, none where nobody walked, and hides them on a toggle', async () => {
+    await showOnlyLayers(app.page, ['tracks'])
+    // 50 m south of each zone, on its walk's line (x + 250): only the walks are drawn there
+    const south = ZONES.map((z) => at(z.x + 250, -50))
+    const colours = await coloursAt(app.page, south)
+    ZONES.forEach((z, i) => {
+      const [r, g, b] = colours[i]!
+      if (z.walks > 0)
+        expect(g - r > 40 && g - b > 20, `${z.name} walked: green track, got ${colours[i]}`).toBe(true)
+      else expect(distance(colours[i]!, BACKGROUND), `${z.name} never walked`).toBeLessThan(12)
+    })
+    // beside the line (60 m east, ~5 px) nothing is drawn
+    const [beside] = await coloursAt(app.page, [at(310, -50)])
+    expect(distance(beside!, BACKGROUND), `beside the track ${beside}`).toBeLessThan(12)
+    await showOnlyLayers(app.page, [])
+    const [hidden] = await coloursAt(app.page, [south[0]!])
+    expect(distance(hidden!, BACKGROUND), `toggled off ${hidden}`).toBeLessThan(12)
+  })
+
   it('shows the violation as heat at low zoom and as a point at high zoom', async () => {
     await showOnlyLayers(app.page, ['hotspots'])
     const [heat, away] = await coloursAt(app.page, [VIOLATION_AT, centres[0]!])

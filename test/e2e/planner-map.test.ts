@@ -100,6 +100,37 @@ describe('the planner view', () => {
     expect(distance(outside!, BACKGROUND)).toBeLessThan(12)
   })
 
+  it('reshapes a saved zone: its corner dragged with the mouse and saved changes the zone through PATCH', async () => {
+    await app.page.click('#draw-select')
+    await clickAt(at(100, 1300))
+    await app.page.evaluate(() => document.querySelectorAll('.maplibregl-popup').forEach((p) => p.remove()))
+    await app.page.click('#edit-zone')
+    await app.page.waitForSelector('#save-zone-edit:not([hidden])')
+    const from = await pixelOf(app.page, at(600, 1200))
+    const to = await pixelOf(app.page, at(900, 1000))
+    await app.page.mouse.move(from.x, from.y)
+    await app.page.mouse.down()
+    await app.page.mouse.move(to.x, to.y, { steps: 8 })
+    await app.page.mouse.up()
+    await app.page.click('#save-zone-edit')
+    await app.page.waitForSelector('#save-zone-edit', { state: 'hidden' })
+
+    const zones = await planZones()
+    expect(zones).toHaveLength(1)
+    const g = zones[0]!.geometry
+    const ring = g.type === 'Polygon' ? g.coordinates[0]! : g.coordinates[0]![0]!
+    const nearest = (c: [number, number]) =>
+      Math.min(...ring.map((p) => Math.hypot((p[0]! - c[0]) * M_PER_DEG_LON, (p[1]! - c[1]) * M_PER_DEG_LAT)))
+    expect(nearest(at(900, 1000))).toBeLessThan(20)
+    expect(nearest(at(600, 1200))).toBeGreaterThan(100)
+    const expected: GeoJSON.Polygon = {
+      type: 'Polygon',
+      coordinates: [[at(0, 1200), at(900, 1000), at(600, 1800), at(0, 1800), at(0, 1200)]],
+    }
+    expect(Math.abs(area(g) - area(expected)) / area(expected)).toBeLessThan(0.05)
+    expect(zones[0]!.properties).toMatchObject({ name: '新城基本农田', category: 'basic_farmland' })
+  })
+
   it('shows why a self-intersecting drawing is invalid, before and on saving, and stores nothing', async () => {
     await drawPolygon(BOW_TIE)
     const before = await app.page.$$eval('#draw-problems li', (l) => l.map((li) => li.textContent ?? ''))

@@ -17,6 +17,7 @@ const ZH = {
   'layer.zones': '巡查区域(按级别)',
   'layer.gaps': '未达标区域(按缺少次数)',
   'layer.coverage': '巡查覆盖热度(网格)',
+  'layer.tracks': '本期巡查轨迹',
   'layer.hotspots': '违法行为热点',
   figures: '指标',
   'fig.keyArea': '重点区域巡查覆盖率',
@@ -50,6 +51,8 @@ const ZH = {
   zoneName: '区域名称',
   save: '保存区域',
   deleteZone: '删除所选区域',
+  editZone: '编辑所选区域',
+  saveEdit: '保存修改',
   importFile: '导入文件(GeoJSON / Shapefile zip)',
   check: '方案检查',
   submit: '提交备案',
@@ -65,6 +68,7 @@ const ZH = {
   length: '里程',
   divisions: '个行政区',
   zonesCount: '个区域',
+  multipart: '多部分区域不能在图上编辑',
   none: '无',
 } as const
 
@@ -88,6 +92,7 @@ const EN: Record<TextKey, string> = {
   'layer.zones': 'Zones by tier',
   'layer.gaps': 'Gaps (by shortfall)',
   'layer.coverage': 'Coverage heat (cells)',
+  'layer.tracks': 'Patrol tracks of the period',
   'layer.hotspots': 'Violation hotspots',
   figures: 'Figures',
   'fig.keyArea': 'Key-area coverage rate',
@@ -121,6 +126,8 @@ const EN: Record<TextKey, string> = {
   zoneName: 'Zone name',
   save: 'Save zones',
   deleteZone: 'Delete selected zone',
+  editZone: 'Edit selected zone',
+  saveEdit: 'Save changes',
   importFile: 'Import file (GeoJSON / zipped Shapefile)',
   check: 'Check plan',
   submit: 'Submit for filing',
@@ -136,6 +143,7 @@ const EN: Record<TextKey, string> = {
   length: 'Length',
   divisions: 'divisions',
   zonesCount: 'zones',
+  multipart: 'a multi-part zone cannot be edited on the map',
   none: 'none',
 }
 

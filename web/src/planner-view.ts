@@ -49,6 +49,8 @@ export function setUpPlannerView(
   let draw: TerraDraw | undefined
   let plans: Plan[] = []
   let selectedZone: string | undefined
+  /** The saved zone being reshaped in terra-draw (its feature id is the zone's id). */
+  let editing: { zoneId: string } | undefined
 
   const categorySelect = byId<HTMLSelectElement>('zone-category')
   categorySelect.replaceChildren(
@@ -78,7 +80,9 @@ export function setUpPlannerView(
       ],
     })
     draw.start()
-    draw.on('finish', (id) => {
+    draw.on('finish', (id, context) => {
+      // a drag in select mode finishes too; only a new polygon is a new zone
+      if (context.mode !== 'polygon' || id === editing?.zoneId) return
       if (!pending.has(id)) pending.set(id, formProps(pending.size + 1))
       showDrawingProblems()
     })
@@ -212,6 +216,79 @@ export function setUpPlannerView(
       .catch(fail)
   })
 
+  // edit a saved zone: its shape in terra-draw's select mode, its properties in the form
+  byId('edit-zone').addEventListener('click', () => {
+    const id = planId()
+    if (!id || !selectedZone) return
+    const zoneId = selectedZone
+    api<GeoJSON.FeatureCollection>(`/plans/${id}/zones`)
+      .then((fc) => {
+        const zone = fc.features.find((f) => f.properties?.id === zoneId)
+        if (!zone) return
+        const g = zone.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon
+        if (g.type === 'MultiPolygon' && g.coordinates.length !== 1) return say(t('multipart'))
+        const polygon: GeoJSON.Polygon = {
+          type: 'Polygon',
+          coordinates: g.type === 'Polygon' ? g.coordinates : g.coordinates[0]!,
+        }
+        const d = ensureDraw()
+        stopEditing()
+        d.setMode('select')
+        const [result] = d.addFeatures([
+          { id: zoneId, type: 'Feature', geometry: polygon, properties: { mode: 'polygon' } },
+        ])
+        if (!result?.valid) return say(`${t('invalid')}: ${result?.reason ?? ''}`)
+        editing = { zoneId }
+        d.selectFeature(zoneId)
+        const p = zone.properties ?? {}
+        byId<HTMLInputElement>('zone-name').value = String(p.name ?? '')
+        categorySelect.value = String(p.category ?? '')
+        byId<HTMLSelectElement>('zone-tier').value = String(p.tier ?? '')
+        byId<HTMLSelectElement>('zone-unit').value = String(p.unit_id ?? '')
+        byId('save-zone-edit').hidden = false
+      })
+      .catch(fail)
+  })
+
+  function stopEditing(): void {
+    if (editing && draw?.hasFeature(editing.zoneId)) draw.removeFeatures([editing.zoneId])
+    editing = undefined
+    byId('save-zone-edit').hidden = true
+  }
+
+  byId('save-zone-edit').addEventListener('click', () => {
+    if (!editing || !draw) return
+    const zoneId = editing.zoneId
+    const feature = draw.getSnapshotFeature(zoneId)
+    if (!feature) return
+    const verdict = ValidateNotSelfIntersecting(feature)
+    if (!verdict.valid) {
+      fillList(drawProblems, [`${t('invalid')}: ${verdict.reason ?? 'self-intersection'}`], 'problem')
+      return
+    }
+    const tier = byId<HTMLSelectElement>('zone-tier').value
+    const unit = byId<HTMLSelectElement>('zone-unit').value
+    const body = {
+      geometry: feature.geometry,
+      name: byId<HTMLInputElement>('zone-name').value.trim(),
+      category: categorySelect.value,
+      ...(tier ? { tier: Number(tier) } : {}),
+      unit_id: unit || null,
+    }
+    api(`/zones/${zoneId}`, { method: 'PATCH', body: JSON.stringify(body) })
+      .then(() => {
+        stopEditing()
+        fillList(drawProblems, [])
+        say(`${t('saved')}: 1 ${t('zonesCount')}`)
+        refreshZoneTiles()
+      })
+      .catch((err: unknown) => {
+        // the server's reason, shown beside the shape still being edited
+        if (err instanceof ApiError) showDrawingProblems(err.problem.errors ?? [])
+        fail(err)
+      })
+  })
+
   byId<HTMLInputElement>('import-file').addEventListener('change', (e) => {
     const input = e.target as HTMLInputElement
     const file = input.files?.[0]
@@ -324,6 +401,7 @@ export function setUpPlannerView(
       await Promise.all([loadPlans(), loadUnits()]).catch(fail)
     },
     hide() {
+      stopEditing()
       draw?.setMode('static')
       setProblemMarks(EMPTY)
     },

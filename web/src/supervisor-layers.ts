@@ -8,6 +8,7 @@ export const SUPERVISOR_LAYERS = {
   gaps: ['gap-fill', 'gap-line'],
   coverage: ['coverage-fill'],
   hotspots: ['hotspot-heat', 'hotspot-point'],
+  tracks: ['track-line'],
 } as const
 export type SupervisorLayer = keyof typeof SUPERVISOR_LAYERS
 
@@ -72,13 +73,17 @@ export function addZoneLayers(map: maplibregl.Map, query: Record<string, string 
   )
 }
 
-/** Gaps, coverage cells and violation hotspots for a period (tiles re-addressed when it changes). */
+/** Patrol tracks of the period: dark green lines, above the zones and cells. */
+export const TRACK_COLOUR = '#006d2c'
+
+/** Gaps, coverage cells, tracks and violation hotspots for a period (tiles re-addressed when it changes). */
 export function addPeriodLayers(map: maplibregl.Map, span: Span): void {
   const q = { from: span.from, to: span.to }
   if (map.getSource('gaps')) {
     setTiles(map, 'gaps', tileUrl('gaps', q))
     setTiles(map, 'coverage', tileUrl('coverage', q))
     setTiles(map, 'violations', tileUrl('violations', q))
+    setTiles(map, 'tracks', tileUrl('tracks', q))
     return
   }
   map.addSource('coverage', { type: 'vector', tiles: [tileUrl('coverage', q)], minzoom: 8, maxzoom: 16 })
@@ -111,6 +116,18 @@ export function addPeriodLayers(map: maplibregl.Map, span: Span): void {
       source: 'gaps',
       'source-layer': 'gaps',
       paint: { 'line-color': '#49006a', 'line-width': 1 },
+    },
+    'division-line',
+  )
+  map.addSource('tracks', { type: 'vector', tiles: [tileUrl('tracks', q)], minzoom: 8, maxzoom: 16 })
+  map.addLayer(
+    {
+      id: 'track-line',
+      type: 'line',
+      source: 'tracks',
+      'source-layer': 'tracks',
+      layout: { visibility: 'none', 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': TRACK_COLOUR, 'line-width': 3 },
     },
     'division-line',
   )
@@ -154,8 +171,8 @@ export function setLayerVisible(map: maplibregl.Map, layer: SupervisorLayer, vis
     if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none')
 }
 
-/** Hide the period layers (gaps, coverage, hotspots) while another view uses the map. */
+/** Hide the period layers (gaps, coverage, tracks, hotspots) while another view uses the map. */
 export function hidePeriodLayers(map: maplibregl.Map): void {
-  for (const layer of ['gaps', 'coverage', 'hotspots'] as const) setLayerVisible(map, layer, false)
+  for (const layer of ['gaps', 'coverage', 'tracks', 'hotspots'] as const) setLayerVisible(map, layer, false)
   setLayerVisible(map, 'zones', true)
 }

@@ -36,7 +36,7 @@ const CATEGORY_BY_LABEL = new Map(
 )
 
 // Field names as planners' files carry them: ours, Shapefile's 10-character cut, and Chinese.
-const FIELDS = {
+export const ZONE_FIELDS = {
   category: ['category', 'CATEGORY', '类别', '类型', 'zone_type'],
   tier: ['tier', 'TIER', '级别', '巡查级别'],
   tier_reason: ['tier_reason', 'tier_reaso', 'TIER_REASO', '级别理由'],
@@ -87,7 +87,7 @@ export function readZoneAttributes(
   const problems: AttributeProblem[] = []
   const at = (key: string) => `${base}/${key}`
 
-  const rawCategory = pick(p, FIELDS.category)
+  const rawCategory = pick(p, ZONE_FIELDS.category)
   let category: ZoneCategory | undefined
   if (!rawCategory) {
     problems.push({
@@ -107,7 +107,7 @@ export function readZoneAttributes(
   }
 
   let tier: Tier | undefined
-  const rawTier = pick(p, FIELDS.tier)
+  const rawTier = pick(p, ZONE_FIELDS.tier)
   if (rawTier) {
     const n = Number(rawTier.value)
     if (n === 1 || n === 2 || n === 3) tier = n
@@ -118,7 +118,7 @@ export function readZoneAttributes(
         message: 'tier must be 1, 2 or 3',
       })
   }
-  const tierReason = asText(pick(p, FIELDS.tier_reason)?.value)
+  const tierReason = asText(pick(p, ZONE_FIELDS.tier_reason)?.value)
   if (category && tier !== undefined && tier !== defaultTier(category) && !tierReason)
     problems.push({
       path: at(rawTier?.key ?? 'tier'),
@@ -126,8 +126,8 @@ export function readZoneAttributes(
       message: `tier ${tier} differs from the default ${defaultTier(category)} of ${category}; give tier_reason`,
     })
 
-  const idOf = (field: keyof typeof FIELDS): string | null => {
-    const raw = pick(p, FIELDS[field])
+  const idOf = (field: keyof typeof ZONE_FIELDS): string | null => {
+    const raw = pick(p, ZONE_FIELDS[field])
     if (!raw) return null
     const text = asText(raw.value)
     if (!text || !UUID.test(text)) {
@@ -140,7 +140,7 @@ export function readZoneAttributes(
   const mainPersonId = idOf('main_person_id')
 
   let directIds: string[] = []
-  const rawDirect = pick(p, FIELDS.direct_person_ids)
+  const rawDirect = pick(p, ZONE_FIELDS.direct_person_ids)
   // Our own export writes names into DIRECT_PER (a register is read by people); ids or names are
   // both accepted there, so an exported Shapefile imports again.
   let directNamesFromIdField: string[] = []
@@ -155,7 +155,7 @@ export function readZoneAttributes(
     else if (list.every((v) => UUID.test(v))) directIds = list.map((v) => v.toLowerCase())
     else directNamesFromIdField = list
   }
-  const rawDirectNames = pick(p, FIELDS.direct_person_names)
+  const rawDirectNames = pick(p, ZONE_FIELDS.direct_person_names)
   const directNames = rawDirectNames ? asList(rawDirectNames.value) : directNamesFromIdField
   if (rawDirectNames && !directNames)
     problems.push({
@@ -164,7 +164,7 @@ export function readZoneAttributes(
       message: 'must be a list of names',
     })
 
-  const townshipRaw = pick(p, FIELDS.township_code)
+  const townshipRaw = pick(p, ZONE_FIELDS.township_code)
   const township = townshipRaw ? asText(townshipRaw.value) : null
   if (townshipRaw && (!township || !/^[0-9]{9}$/.test(township)))
     problems.push({
@@ -180,12 +180,12 @@ export function readZoneAttributes(
       category,
       tier: tier ?? defaultTier(category),
       tier_reason: tierReason,
-      name: (asText(pick(p, FIELDS.name)?.value) ?? '').slice(0, 200),
+      name: (asText(pick(p, ZONE_FIELDS.name)?.value) ?? '').slice(0, 200),
       township_code: township,
       unit_id: unitId,
-      unit_name: asText(pick(p, FIELDS.unit_name)?.value),
+      unit_name: asText(pick(p, ZONE_FIELDS.unit_name)?.value),
       main_person_id: mainPersonId,
-      main_person_name: asText(pick(p, FIELDS.main_person_name)?.value),
+      main_person_name: asText(pick(p, ZONE_FIELDS.main_person_name)?.value),
       direct_person_ids: directIds,
       direct_person_names: directNames ?? [],
     },

@@ -53,22 +53,22 @@ export const OUTSIDE_TOLERANCE_SHARE = 0.005
 
 const STAGE = 'zone_import_stage'
 
+export interface StageResult {
+  problems: FeatureProblem[]
+  warnings: { index: number; message: string }[]
+  repaired: { index: number; message: string }[]
+}
+
 /**
- * Checks and stores features of a draft plan in PostGIS, all in the caller's transaction. Every
- * problem is collected with its feature index; with `partial` false any problem stores nothing
- * (the caller throws, the transaction rolls back).
+ * Checks features against PostGIS (readable, polygonal, valid or repaired, area, inside the county
+ * with a clipped overhang, township, unit and persons) into a temporary stage table of the caller's
+ * transaction, where `insertStagedZones` or `updateZoneFromStage` then read the accepted rows. The
+ * one validation path for imported, drawn and edited zones.
  */
-export async function stageAndInsertZones(
+export async function stageZones(
   tx: Queryable,
-  opts: {
-    planId: string
-    countyCode: string
-    features: StagedFeature[]
-    repair: boolean
-    partial: boolean
-    source?: 'import' | 'drawn'
-  },
-): Promise<ZoneImportResult> {
+  opts: { countyCode: string; features: StagedFeature[]; repair: boolean },
+): Promise<StageResult> {
   await tx.exec(`CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (
       i integer PRIMARY KEY,
       attrs jsonb NOT NULL,
@@ -262,6 +262,26 @@ export async function stageAndInsertZones(
   const repaired = staged.rows
     .filter((r) => r.repair_note)
     .map((r) => ({ index: r.i, message: r.repair_note as string }))
+  return { problems, warnings, repaired }
+}
+
+/**
+ * Checks and stores features of a draft plan in PostGIS, all in the caller's transaction. Every
+ * problem is collected with its feature index; with `partial` false any problem stores nothing
+ * (the caller throws, the transaction rolls back).
+ */
+export async function stageAndInsertZones(
+  tx: Queryable,
+  opts: {
+    planId: string
+    countyCode: string
+    features: StagedFeature[]
+    repair: boolean
+    partial: boolean
+    source?: 'import' | 'drawn'
+  },
+): Promise<ZoneImportResult> {
+  const { problems, warnings, repaired } = await stageZones(tx, opts)
   if (problems.length > 0 && !opts.partial) return { zones: [], problems, warnings, repaired }
 
   const inserted = await tx.query<{
@@ -296,4 +316,18 @@ export async function stageAndInsertZones(
     warnings,
     repaired,
   }
+}
+
+/** Replaces one zone's geometry and attributes with the single accepted row of the stage table. */
+export async function updateZoneFromStage(tx: Queryable, zoneId: string): Promise<boolean> {
+  const res = await tx.query(
+    `UPDATE zones z SET township_code = s.township_code, category = s.attrs->>'category',
+            tier = (s.attrs->>'tier')::smallint, tier_reason = s.attrs->>'tier_reason',
+            name = coalesce(s.attrs->>'name', ''), unit_id = s.unit_id, main_person_id = s.main_person_id,
+            direct_person_ids = coalesce(s.direct_person_ids, '{}'), geom = s.geom, area_m2 = s.area_m2
+       FROM ${STAGE} s
+      WHERE z.id = $1::uuid AND s.problem_reason IS NULL`,
+    [zoneId],
+  )
+  return res.rowCount > 0
 }

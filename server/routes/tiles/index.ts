@@ -10,6 +10,7 @@ import { problemResponses } from '../common-schemas.js'
 import {
   PLAN_VISIBLE_SQL,
   PLAN_ZONES_TILE_SOURCE,
+  TRACKS_TILE_SOURCE,
   VIOLATIONS_TILE_SOURCE,
   ZONES_IN_FORCE_TILE_SOURCE,
 } from './queries.js'
@@ -196,6 +197,41 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sql: COVERAGE_TILE_SOURCE,
           params: [span.from, span.to, division],
           layerName: 'coverage',
+          z,
+          x,
+          y,
+        }),
+      )
+      return sendTile(request, reply, tile)
+    },
+  )
+
+  app.get(
+    '/tiles/tracks/:z/:x/:y.mvt',
+    {
+      config: { access: { roles: READERS } },
+      schema: {
+        tags: ['tiles'],
+        summary: 'Patrol tracks of a span as a Mapbox vector tile (layer `tracks`, lines)',
+        description:
+          'The cleaned segments of the patrols on a Beijing day of [from, to] (default: this month so ' +
+          'far); a gap in a track is never bridged. Properties: patrol_id, kind, unit (name), unit_id, ' +
+          'day. Same caching as the zone tiles; empty → 204.',
+        params: TileParams,
+        querystring: CoverageTileQuery,
+        response: { ...tileResponses, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { z, x, y } = request.params
+      requireTileAddress({ z, x, y })
+      const span = defaultSpan(request.query.from, request.query.to)
+      const division = request.query.division ?? request.principal.divisionCode
+      const tile = await request.db.transaction((tx) =>
+        renderLayerTile(tx, {
+          sql: TRACKS_TILE_SOURCE,
+          params: [span.from, span.to, division],
+          layerName: 'tracks',
           z,
           x,
           y,

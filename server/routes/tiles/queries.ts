@@ -111,3 +111,26 @@ export const VIOLATIONS_TILE_SOURCE = `
      AND ($4::date IS NULL OR (v.found_at AT TIME ZONE 'Asia/Shanghai')::date >= $4::date)
      AND ($5::date IS NULL OR (v.found_at AT TIME ZONE 'Asia/Shanghai')::date <= $5::date)
      AND ($6::smallint IS NULL OR v.category = $6::smallint)`
+
+/**
+ * Source of the `tracks` layer: the cleaned segments (never a line across a gap) of the patrols
+ * that ran on a Beijing day of [$4, $5], in division $6 (its county's patrols for a township).
+ * Properties: patrol_id, kind, unit (the unit's name), unit_id, day (Beijing date it started).
+ */
+export const TRACKS_TILE_SOURCE = `
+  SELECT ST_Force2D(s.geom) AS geom,
+         jsonb_build_object(
+           'patrol_id', p.id,
+           'kind', p.kind,
+           'unit', u.name,
+           'unit_id', p.unit_id,
+           'day', to_char(p.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')
+         ) AS properties
+    FROM patrol_segments s
+    JOIN patrols p ON p.id = s.patrol_id
+    JOIN units u ON u.id = p.unit_id
+    CROSS JOIN tile t
+   WHERE s.geom && t.bbox
+     AND (starts_with(p.division_code, lp_scope_prefix($6::text)) OR p.division_code = left($6::text, 6))
+     AND s.started_at < ($5::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+     AND s.ended_at >= $4::date::timestamp AT TIME ZONE 'Asia/Shanghai'`

@@ -9,6 +9,7 @@ import { ImportQuery, PlanZoneParams } from '../plans/schemas.js'
 import { stageAndInsertZones } from '../plans/zone-import.js'
 import { deletePlanZone, listPlanZones, listZonesInForce } from './queries.js'
 import { readZoneUpload, type UploadBody } from './read-zone-upload.js'
+import zoneEditRoutes from './edit.js'
 import zoneVisitRoutes from './visits.js'
 
 const EDITORS = ['admin', 'planner'] as const
@@ -212,6 +213,7 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   await app.register(zoneVisitRoutes)
+  await app.register(zoneEditRoutes)
 }
 
 export default zoneRoutes
