@@ -39,6 +39,22 @@ import { buildAssessmentTableXlsx, TABLE_SHEET, type TableRow } from './table-xl
 
 const ASSESSORS = ['admin', 'supervisor'] as const
 
+/** Units of a city's or province's table assessed at once, each on its own pooled connection. */
+const TABLE_CONCURRENCY = 4
+
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>) {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
 async function requireAssessed(db: Queryable, division: string, year: number, now: Date) {
   const d = await readDivision(db, division)
   if (!d) throw notFound(`division ${division} not found in your jurisdiction`)
@@ -276,7 +292,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw unprocessable('a city lists its counties, a province its cities', [
           { path: '/querystring/parent', message: `${parent} is a ${level ?? 'bad code'}` },
         ])
-      const result = await request.db.transaction(async (tx) => {
+      const { p, children } = await request.db.transaction(async (tx) => {
         const p = await readDivision(tx, parent)
         if (!p) throw notFound(`division ${parent} not found in your jurisdiction`)
         if (year > Number(toCalendarDate(now).slice(0, 4)))
@@ -286,11 +302,14 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const children = (await listChildDivisions(tx, parent)).filter((c) =>
           level === 'city' ? c.level === 'county' : c.level === 'city',
         )
-        const rows = []
-        for (const c of children) {
+        return { p, children }
+      })
+      // each unit in its own read-only transaction, a few at once on the pool (PGlite queues them)
+      const rows = await mapConcurrently(children, TABLE_CONCURRENCY, (c) =>
+        request.db.transaction(async (tx) => {
           const f = await gatherFigures(tx, c, year, now)
           const s = scoreFigures(f)
-          rows.push({
+          return {
             division: c.code,
             name: c.name,
             items: Object.fromEntries(s.items.map((i) => [i.item, i.score])) as Record<string, number>,
@@ -303,16 +322,16 @@ const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             grade: s.grade,
             veto: s.veto.triggered,
             live: f.live,
-          })
-        }
-        // ties share a rank; a vetoed unit ranks below every unit that was not
-        const sorted = [...rows].sort((a, b) => Number(a.veto) - Number(b.veto) || b.total - a.total)
-        const ranked = sorted.map((r) => ({
-          rank: 1 + sorted.findIndex((o) => o.veto === r.veto && o.total === r.total),
-          ...r,
-        }))
-        return { parent: p, rows: ranked }
-      })
+          }
+        }),
+      )
+      // ties share a rank; a vetoed unit ranks below every unit that was not
+      const sorted = [...rows].sort((a, b) => Number(a.veto) - Number(b.veto) || b.total - a.total)
+      const ranked = sorted.map((r) => ({
+        rank: 1 + sorted.findIndex((o) => o.veto === r.veto && o.total === r.total),
+        ...r,
+      }))
+      const result = { parent: p, rows: ranked }
       if (request.query.format === 'xlsx') {
         const title = `${result.parent.name} ${year} 年度动态巡查工作考核汇总`
         const body = await buildAssessmentTableXlsx(title, result.rows as TableRow[])
