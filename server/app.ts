@@ -10,6 +10,7 @@ import validationPlugin from './plugins/validation.js'
 import divisionRoutes from './routes/divisions/index.js'
 import exportRoutes from './routes/exports/index.js'
 import healthRoutes from './routes/health/index.js'
+import mapConfigRoutes from './routes/map-config/index.js'
 import ogcRoutes from './routes/ogc/index.js'
 import patrolRoutes from './routes/patrols/index.js'
 import peopleRoutes from './routes/people/index.js'
@@ -61,6 +62,7 @@ export async function buildApp(opts: AppOptions) {
       await api.register(patrolRoutes)
       await api.register(violationRoutes)
       await api.register(tileRoutes)
+      await api.register(mapConfigRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })
     },
     { prefix: API_PREFIX },
