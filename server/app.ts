@@ -13,6 +13,7 @@ import divisionRoutes from './routes/divisions/index.js'
 import effortRoutes from './routes/effort/index.js'
 import exportRoutes from './routes/exports/index.js'
 import healthRoutes from './routes/health/index.js'
+import mapConfigRoutes from './routes/map-config/index.js'
 import ogcRoutes from './routes/ogc/index.js'
 import patrolRoutes from './routes/patrols/index.js'
 import peopleRoutes from './routes/people/index.js'
@@ -71,6 +72,7 @@ export async function buildApp(opts: AppOptions) {
       await api.register(reportRoutes)
       await api.register(tileRoutes)
       await api.register(effortRoutes)
+      await api.register(mapConfigRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })
       await api.register(deviceRoutes, { idleMs: opts.liveIdleMs })
       await api.register(ruleSetRoutes)

@@ -58,3 +58,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveSweepMs: readInt(env, 'LANDPATROL_LIVE_SWEEP_S', 60) * 1000,
   }
 }
+
+/** An online raster basemap under the service's own layers; none (offline) unless set. */
+export interface BasemapSetting {
+  tiles: string[]
+  attribution: string
+}
+
+/**
+ * `LANDPATROL_BASEMAP_URL`: an http(s) raster tile template with {z}, {x} and {y} (OSM, or 天地图
+ * with its key in the address); `LANDPATROL_BASEMAP_ATTRIBUTION`: the credit shown on the map.
+ */
+export function readBasemapSetting(env: NodeJS.ProcessEnv = process.env): BasemapSetting | null {
+  const url = env.LANDPATROL_BASEMAP_URL?.trim()
+  if (!url) return null
+  if (!/^https?:\/\/[^/]+\//.test(url) || !['{z}', '{x}', '{y}'].every((p) => url.includes(p)))
+    throw new ConfigError(
+      `LANDPATROL_BASEMAP_URL must be an http(s) tile template with {z}, {x} and {y}, got "${url}"`,
+    )
+  return { tiles: [url], attribution: env.LANDPATROL_BASEMAP_ATTRIBUTION?.trim() ?? '' }
+}

@@ -25,6 +25,12 @@ describe('GET /health', () => {
     expect(res.statusCode).toBe(200)
   })
 
+  it('serves the map page settings without a token: offline (no basemap) unless LANDPATROL_BASEMAP_URL is set', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/map-config' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ basemap: process.env.LANDPATROL_BASEMAP_URL ? expect.anything() : null })
+  })
+
   it('re-running migrations applies nothing and keeps the level', async () => {
     const before = (await ctx.app.inject({ method: 'GET', url: '/health' })).json().migration_level
     const result = await migrate(ctx.db)

@@ -3,7 +3,7 @@ import './style.css'
 import { api, ApiError, storeToken, storedToken } from './api.js'
 import { byId } from './dom.js'
 import { currentLang, setLang, t, translatePage } from './i18n.js'
-import { createMap, showDivisions } from './map-base.js'
+import { addBasemap, createMap, showDivisions } from './map-base.js'
 import { setUpPatrolView } from './patrol-view.js'
 import { setUpPlannerView } from './planner-view.js'
 import { addZoneLayers, hidePeriodLayers } from './supervisor-layers.js'
@@ -91,6 +91,9 @@ byId('lang').addEventListener('click', () => {
 translatePage()
 byId('lang').textContent = currentLang() === 'zh' ? 'EN' : '中文'
 map.on('load', () => {
+  addBasemap(map).catch((err: unknown) => {
+    statusEl.textContent = err instanceof Error ? err.message : String(err)
+  })
   if (storedToken()) void signIn()
   else statusEl.textContent = t('signin.prompt')
 })

@@ -116,3 +116,20 @@ export function setTiles(map: maplibregl.Map, sourceId: string, url: string): vo
   const source = map.getSource(sourceId) as maplibregl.VectorTileSource | undefined
   source?.setTiles([url])
 }
+
+/** The online raster basemap when the server is set up with one (LANDPATROL_BASEMAP_URL), under all
+ *  of the service's own layers; by default there is none and the map stays offline. */
+export async function addBasemap(map: maplibregl.Map): Promise<void> {
+  const { basemap } = await api<{ basemap: { tiles: string[]; attribution: string } | null }>('/map-config')
+  if (!basemap || map.getSource('basemap')) return
+  map.addSource('basemap', {
+    type: 'raster',
+    tiles: basemap.tiles,
+    tileSize: 256,
+    maxzoom: 18,
+    attribution: basemap.attribution,
+  })
+  // just above the plain background, below everything else
+  const above = map.getStyle().layers[1]?.id
+  map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap' }, above)
+}
