@@ -1,6 +1,7 @@
 import { DEMO_DIR, ensureDemoFiles } from '../../server/demo/demo-files.js'
 import { openBenchDatabases } from './databases.js'
 import { printTable, type ResultRow } from './harness.js'
+import { benchPatrolRecompute } from './patrols-recompute-bench.js'
 import { benchZoneImport, benchZoneTiles, loadFoundation } from './zones-bench.js'
 
 /**
@@ -19,6 +20,8 @@ async function main() {
       rows.push(...(await benchZoneImport(b, DEMO_DIR)))
       console.error(`[bench] ${b.label}: zone tiles`)
       rows.push(...(await benchZoneTiles(b, DEMO_DIR)))
+      console.error(`[bench] ${b.label}: patrol coverage recompute`)
+      rows.push(...(await benchPatrolRecompute(b, DEMO_DIR)))
     } finally {
       await b.dispose()
     }
