@@ -20,8 +20,10 @@ async function main() {
       rows.push(...(await benchZoneImport(b, DEMO_DIR)))
       console.error(`[bench] ${b.label}: zone tiles`)
       rows.push(...(await benchZoneTiles(b, DEMO_DIR)))
-      console.error(`[bench] ${b.label}: patrol coverage recompute`)
-      rows.push(...(await benchPatrolRecompute(b, DEMO_DIR)))
+      if (process.env.BENCH_SKIP_RECOMPUTE !== '1') {
+        console.error(`[bench] ${b.label}: patrol coverage recompute`)
+        rows.push(...(await benchPatrolRecompute(b, DEMO_DIR)))
+      }
     } finally {
       await b.dispose()
     }

@@ -90,7 +90,8 @@ export async function naiveSwathCoverage(
        SELECT z.id, date_trunc(CASE z.kind WHEN 'iso_week' THEN 'week' ELSE 'month' END, t.day::timestamp)::date AS period_start,
               ST_Union(ST_Intersection(t.swath, z.gm)) AS swath
          FROM zone_in z
-         JOIN track t ON t.swath && z.gm AND t.day >= z.effective_from AND (z.effective_to IS NULL OR t.day < z.effective_to)
+         JOIN track t ON t.swath && z.gm AND ST_DWithin(t.line, z.gm, $5::float8)
+          AND t.day >= z.effective_from AND (z.effective_to IS NULL OR t.day < z.effective_to)
         GROUP BY z.id, 2)
      SELECT z.id AS zone_id, z.tier, z.kind AS period_kind, zp.period_start::text AS period_start,
             ST_Area(zp.swath) / ST_Area(z.gm) AS share
