@@ -369,7 +369,7 @@ const RecomputeBody = Type.Object(
     from: Type.String({ format: 'date', description: 'first Beijing day' }),
     to: Type.String({ format: 'date', description: 'last Beijing day, inclusive' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, example: { division: '510199', from: '2027-10-01', to: '2027-10-31' } },
 )
 
 const recomputeRoutes: FastifyPluginAsyncTypebox = async (app) => {
