@@ -1,6 +1,7 @@
 import { DEMO_DIR, ensureDemoFiles } from '../../server/demo/demo-files.js'
 import { openBenchDatabases } from './databases.js'
 import { printTable, type ResultRow } from './harness.js'
+import { benchPatrolRecompute } from './patrols-recompute-bench.js'
 import { benchZoneImport, benchZoneTiles, loadFoundation } from './zones-bench.js'
 import { benchAssessment } from './assessment-bench.js'
 import { benchMonthIngest, benchPatrolPost } from './patrols-ingest-bench.js'
@@ -32,6 +33,10 @@ async function main() {
       console.error(`[bench] ${b.label}: demo month ingest, then single 2,000-point posts`)
       rows.push(...(await benchMonthIngest(b, DEMO_DIR)))
       rows.push(...(await benchPatrolPost(b, DEMO_DIR)))
+      if (process.env.BENCH_SKIP_RECOMPUTE !== '1') {
+        console.error(`[bench] ${b.label}: patrol coverage recompute`)
+        rows.push(...(await benchPatrolRecompute(b, DEMO_DIR)))
+      }
     } finally {
       await b.dispose()
     }

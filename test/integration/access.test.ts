@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 import { snapshotDatabase } from './support/snapshot.js'
+import { recomputeWorker } from '../../server/routes/patrols/recompute.js'
 
 /**
  * Generated from the OpenAPI route list: every /api/v1 route, including ones added later, is
@@ -164,8 +165,18 @@ beforeAll(async () => {
     },
   })
   expect(phone.statusCode, phone.body).toBe(201)
+  const job = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/coverage/recompute',
+    headers: bearer(countyAdmin),
+    payload: { division: '510199', from: '2027-10-01', to: '2027-10-31' },
+  })
+  expect(job.statusCode, job.body).toBe(202)
+  // finished before the tests take their database snapshots
+  await recomputeWorker(ctx.db).idle()
   ids = {
     devices: phone.json().device.device_id,
+    jobs: job.json().id,
     patrols: patrol.json().id,
     violations: violation.json().id,
     aid: attachment.json().id,

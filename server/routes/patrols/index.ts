@@ -6,6 +6,7 @@ import { IdParams, problemResponses } from '../common-schemas.js'
 import coverageRoutes from './coverage.js'
 import { ingestPatrol } from './ingest.js'
 import { listPatrols, readPatrolDetail } from './ledger.js'
+import recomputeRoutes from './recompute.js'
 import { readSubmission, TRACK_MEDIA_TYPES, type TrackText } from './read-submission.js'
 import {
   ListPatrolsQuery,
@@ -95,6 +96,7 @@ const patrolRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   await app.register(coverageRoutes)
+  await app.register(recomputeRoutes)
 }
 
 export default patrolRoutes

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { forbidden, notFound, unprocessable } from '../../errors.js'
-import { READERS } from '../../plugins/auth.js'
+import { API_PREFIX, READERS } from '../../plugins/auth.js'
+import { recomputeWorker, recordRecomputeForFiledPlan } from '../patrols/recompute.js'
 import { IdParams, problemResponses } from '../common-schemas.js'
 import { checkPlan } from './check.js'
 import { DEFAULT_ROAD_BUFFER_M, deriveOtherZones, deriveRoadZones } from './derive.js'
@@ -232,8 +233,8 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Plan, ...problemResponses },
       },
     },
-    async (request) =>
-      request.db.transaction(async (tx) => {
+    async (request, reply) => {
+      const { filed, job } = await request.db.transaction(async (tx) => {
         const plan = await requirePlan(tx, request.params.id, true)
         if (request.principal.divisionCode === plan.division_code)
           throw forbidden('a county cannot file its own plan; the next level up files it')
@@ -245,8 +246,16 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
           personId: request.principal.personId,
           divisionCode: request.principal.divisionCode,
         })
-        return (await findPlan(tx, plan.id))!
-      }),
+        const filed = (await findPlan(tx, plan.id))!
+        // in force from a past date: the figures of the days since are recomputed in the background
+        return { filed, job: await recordRecomputeForFiledPlan(tx, filed, request.principal.personId) }
+      })
+      if (job) {
+        recomputeWorker(app.systemDb).enqueue(job.id)
+        void reply.header('recompute-job', `${API_PREFIX}/jobs/${job.id}`)
+      }
+      return filed
+    },
   )
 
   app.post(
