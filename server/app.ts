@@ -21,6 +21,8 @@ import tokenRoutes from './routes/tokens/index.js'
 import unitRoutes from './routes/units/index.js'
 import violationRoutes from './routes/violations/index.js'
 import zoneRoutes from './routes/zones/index.js'
+import assessmentRoutes from './routes/assessments/index.js'
+import ruleSetRoutes from './routes/rule-sets/index.js'
 
 export interface AppOptions {
   db: Db
@@ -64,6 +66,8 @@ export async function buildApp(opts: AppOptions) {
       await api.register(tileRoutes)
       await api.register(mapConfigRoutes)
       await api.register(ogcRoutes, { prefix: '/ogc' })
+      await api.register(ruleSetRoutes)
+      await api.register(assessmentRoutes)
     },
     { prefix: API_PREFIX },
   )

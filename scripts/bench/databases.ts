@@ -7,10 +7,16 @@ import type { Db } from '../../server/db/port.js'
 export interface BenchDb {
   label: string
   db: Db
+  /** A database kept from an earlier run (BENCH_KEEP=1): its data are already built. */
+  reused?: boolean
   dispose(): Promise<void>
 }
 
-/** A fresh embedded database, and — when DATABASE_URL is set — a fresh database on that server. */
+/**
+ * A fresh embedded database, and — when DATABASE_URL is set — a fresh database on that server.
+ * With BENCH_KEEP=1 the server's database is `landpatrol_bench_kept`: kept after the run and
+ * reused by the next one (its built data too), so the slow data build is paid once.
+ */
 export async function openBenchDatabases(): Promise<BenchDb[]> {
   const out: BenchDb[] = []
   const only = process.env.BENCH_DB
@@ -21,11 +27,16 @@ export async function openBenchDatabases(): Promise<BenchDb[]> {
   }
   const url = process.env.DATABASE_URL
   if (url && (!only || only === 'postgres')) {
-    const name = `landpatrol_bench_${process.pid}`
+    const keep = process.env.BENCH_KEEP === '1'
+    const name = keep ? 'landpatrol_bench_kept' : `landpatrol_bench_${process.pid}`
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`)
-    await admin.query(`CREATE DATABASE ${name}`)
+    const exists =
+      ((await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1::text`, [name])).rowCount ?? 0) > 0
+    if (!keep || !exists) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+      await admin.query(`CREATE DATABASE ${name}`)
+    }
     await admin.end()
     const u = new URL(url)
     u.pathname = `/${name}`
@@ -36,8 +47,10 @@ export async function openBenchDatabases(): Promise<BenchDb[]> {
     out.push({
       label: `PostgreSQL ${version}`,
       db,
+      reused: keep && exists,
       async dispose() {
         await db.close()
+        if (keep) return
         const a = new pg.Client({ connectionString: url })
         await a.connect()
         await a.query(`DROP DATABASE IF EXISTS ${name}`)

@@ -163,6 +163,7 @@ beforeAll(async () => {
     plans: plan.json().id,
     zoneId: zones.json().zones[0].id,
     zones: zones.json().zones[0].id,
+    'report-schedule': '510199-monthly-2026-01',
     tokens: (tokens.json().items as { id: string; division_code: string }[]).find(
       (t) => t.division_code === '510199',
     )!.id,

@@ -7,6 +7,7 @@ import { periodContaining, periodsOverlapping, type Period } from '../../domain/
 import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
 import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
+import { rulesInForce } from '../rule-sets/queries.js'
 import {
   listStationSupervision,
   listZonePeriods,
@@ -241,7 +242,9 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const span = defaultSpan(request.query.from, request.query.to)
       const division = request.query.division ?? request.principal.divisionCode
-      return request.db.transaction((tx) => computeCoverage(tx, { ...span, division }))
+      return request.db.transaction(async (tx) =>
+        computeCoverage(tx, { ...span, division }, await rulesInForce(tx, division, span.to)),
+      )
     },
   )
 
@@ -261,7 +264,11 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const span = defaultSpan(request.query.from, request.query.to)
       const division = request.query.division ?? request.principal.divisionCode
       return request.db.transaction(async (tx) => {
-        const coverage = await computeCoverage(tx, { ...span, division })
+        const coverage = await computeCoverage(
+          tx,
+          { ...span, division },
+          await rulesInForce(tx, division, span.to),
+        )
         const short = coverage.zones.flatMap((z) =>
           z.periods.filter((p) => !p.compliant).map((p) => ({ z, p })),
         )

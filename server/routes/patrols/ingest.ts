@@ -8,7 +8,8 @@ import { lineStringMHex } from '../../domain/coverage/ewkb.js'
 import { findTrackCells, GRID_CELL_SIZE_M } from '../../domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
 import { MAX_SPEED_KMH_BY_KIND, type PatrolKind } from '../../domain/coverage/patrol-kinds.js'
-import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
+import type { RuleSet } from '../../domain/rules/rule-set.js'
+import { rulesInForceForUnit } from '../rule-sets/queries.js'
 import { cleanTrack, type CleanedTrack } from '../../domain/track/clean-track.js'
 import { parseTrackCrs, toWgs84, type TrackCrs } from '../../domain/track/convert-crs.js'
 import { parseCsvTrack } from '../../domain/track/parse-csv-track.js'
@@ -70,7 +71,7 @@ export async function ingestPatrol(
   submission: PatrolSubmission,
   opts: { postedBy: string | null; rules?: RuleSet; now?: number },
 ): Promise<IngestResult> {
-  const rules = opts.rules ?? DEFAULT_RULE_SET
+  const rules = opts.rules ?? (await rulesInForceForUnit(db, submission.unitId))
   const raw = readTrack(submission, opts.now)
   const crs = readCrs(submission.crs)
   const contentHash = hashPatrolContent({

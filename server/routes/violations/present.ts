@@ -19,8 +19,8 @@ import { CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS } from './labels.js'
 import type { EventRow, ViolationRow } from './queries.js'
 
 /**
- * The rules deadlines run under. There is no per-jurisdiction rule-set table yet, so every county
- * uses the defaults of domain.md (2 working days to report, 60 calendar days to close).
+ * The default rules (domain.md). Stored deadlines are computed under the county's rules in force
+ * (`rulesInForce`, passed by the writers); presentation and background recomputes still read these.
  */
 export const RULES: RuleSet = DEFAULT_RULE_SET
 
@@ -35,13 +35,14 @@ export function computeStoredDeadlines(
   foundAt: string | Date,
   major: boolean,
   overrides: WorkingDayOverrides,
+  rules: RuleSet = RULES,
 ): StoredDeadlines {
-  const report = computeReportDue(foundAt, RULES, overrides)
+  const report = computeReportDue(foundAt, rules, overrides)
   return {
     report_due: report.due_at.toISOString(),
     report_due_date: report.due_date,
     major_report_due: major
-      ? computeMajorEventReportDue(foundAt, RULES, overrides).due_at.toISOString()
+      ? computeMajorEventReportDue(foundAt, rules, overrides).due_at.toISOString()
       : null,
   }
 }

@@ -38,7 +38,7 @@ interface TakenRow {
 const presentTaken = (r: TakenRow) => ({ ...r, updated_at: isoRequired(r.updated_at) })
 
 /** The violations a span's rates need: found in the span, or filed recently enough to close in it. */
-async function readViolationRecords(
+export async function readViolationRecords(
   db: Queryable,
   division: string,
   from: string,

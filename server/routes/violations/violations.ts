@@ -43,9 +43,9 @@ import {
   presentDeadlines,
   presentEvent,
   presentViolation,
-  RULES,
   warningsOf,
 } from './present.js'
+import { rulesInForce } from '../rule-sets/queries.js'
 import {
   CreateViolationBody,
   ListViolationsQuery,
@@ -168,7 +168,12 @@ async function createViolation(tx: Queryable, principal: Principal, body: Create
 
   const overrides = await loadWorkingDayOverrides(tx)
   const major = body.major ?? false
-  const due = computeStoredDeadlines(body.found_at, major, overrides)
+  const due = computeStoredDeadlines(
+    body.found_at,
+    major,
+    overrides,
+    await rulesInForce(tx, county.code, body.found_at),
+  )
   const id = await insertViolation(tx, {
     division_code: county.code,
     township_code: township.code,
@@ -383,7 +388,13 @@ const violationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           last_event_at: body.at,
           ...(next.status === 'reported' ? { reported_at: body.at } : {}),
           ...(next.status === 'filed'
-            ? { filed_at: body.at, closure_due: computeClosureDeadline(body.at, RULES).due_at.toISOString() }
+            ? {
+                filed_at: body.at,
+                closure_due: computeClosureDeadline(
+                  body.at,
+                  await rulesInForce(tx, row.division_code, body.at),
+                ).due_at.toISOString(),
+              }
             : {}),
           ...(next.status === 'closed' ? { closed_at: body.at, closing_kind: body.closing_kind } : {}),
         })
