@@ -26,6 +26,13 @@ const ZH = {
   'fig.filing': '立案率',
   'fig.closure': '结案率',
   'fig.gaps': '未达标区域',
+  assessment: '年度考核预览',
+  'assessment.total': '总分',
+  'assessment.grade': '等次',
+  'assessment.veto': '一票否决',
+  'grade.excellent': '优秀',
+  'grade.qualified': '合格',
+  'grade.unqualified': '不合格',
   tier: '级',
   visits: '巡查次数',
   required: '应巡次数',
@@ -101,6 +108,13 @@ const EN: Record<TextKey, string> = {
   'fig.filing': 'Filing rate',
   'fig.closure': 'Closure rate',
   'fig.gaps': 'Zones short of visits',
+  assessment: 'Assessment preview',
+  'assessment.total': 'Total',
+  'assessment.grade': 'Grade',
+  'assessment.veto': 'Veto',
+  'grade.excellent': 'excellent',
+  'grade.qualified': 'qualified',
+  'grade.unqualified': 'unqualified',
   tier: 'tier',
   visits: 'Visits',
   required: 'Required',
@@ -189,6 +203,21 @@ export const CATEGORY_LABELS: Record<string, string> = {
   rural_road: '乡村道路两侧',
   other: '其他区域',
 }
+
+/** English names of the assessment items 一–八 (the server gives the Chinese titles). */
+const ITEM_TITLES_EN: Record<string, string> = {
+  一: 'Responsibility system',
+  二: 'Staff, funds and equipment',
+  三: 'Plan and key-area coverage',
+  四: 'Patrol records',
+  五: 'Finding, stopping and reporting violations',
+  六: 'Filing and closing within the legal term',
+  七: 'Rewards, penalties and inspection',
+  八: 'Filings and reports',
+}
+
+export const assessmentItemTitle = (item: string, chinese: string): string =>
+  currentLang() === 'en' ? (ITEM_TITLES_EN[item] ?? chinese) : chinese
 
 export const categoryLabel = (code: string): string =>
   currentLang() === 'en' ? code.replace(/_/g, ' ') : (CATEGORY_LABELS[code] ?? code)
