@@ -189,6 +189,16 @@ describe('the supervisor view', () => {
     expect(text).toContain('未达标区域4')
   })
 
+  it('previews this year’s assessment in the side panel with the total the API gives', async () => {
+    await app.page.waitForSelector('#assessment:not([hidden])')
+    const year = new Date().getFullYear()
+    const a = await app.get(data.supervisor, `/api/v1/assessments/510199/${year}`)
+    expect(await app.page.textContent('#assessment-year')).toBe(String(year))
+    expect(await app.page.textContent('#assessment-total')).toBe(String(a.total))
+    const items = await app.page.$$eval('#assessment-items > li', (els) => els.map((e) => e.dataset.item))
+    expect(items).toEqual(['一', '二', '三', '四', '五', '六', '七', '八'])
+  })
+
   it('leaves a screenshot of the supervisor view for the README', async () => {
     await app.page.screenshot({ path: path.join(REPO_ROOT, 'docs/supervisor-map.png') })
     expect(app.errors).toEqual([])

@@ -131,6 +131,35 @@ describe('the planner view', () => {
     expect(zones[0]!.properties).toMatchObject({ name: '新城基本农田', category: 'basic_farmland' })
   })
 
+  it('splits the saved zone along a line drawn with the mouse (POST /zones/{id}/split), areas as turf computes', async () => {
+    const before = area((await planZones())[0]!.geometry)
+    await app.page.click('#draw-select')
+    await clickAt(at(100, 1300))
+    await app.page.evaluate(() => document.querySelectorAll('.maplibregl-popup').forEach((p) => p.remove()))
+    await app.page.click('#split-zone')
+    await clickAt(at(-150, 1500))
+    await clickAt(at(1000, 1500))
+    await clickAt(at(1000, 1500)) // a click on the last point finishes the line
+    await app.page.waitForFunction(() =>
+      /已保存: 2/.test(document.getElementById('planner-status')!.textContent ?? ''),
+    )
+    const zones = await planZones()
+    expect(zones).toHaveLength(2)
+    // the reshaped zone (0,1200)-(900,1000)-(600,1800)-(0,1800) cut at y = 1500, where its east edge is at x = 712.5
+    const north: GeoJSON.Polygon = {
+      type: 'Polygon',
+      coordinates: [[at(0, 1500), at(712.5, 1500), at(600, 1800), at(0, 1800), at(0, 1500)]],
+    }
+    const south: GeoJSON.Polygon = {
+      type: 'Polygon',
+      coordinates: [[at(0, 1200), at(900, 1000), at(712.5, 1500), at(0, 1500), at(0, 1200)]],
+    }
+    const got = zones.map((z) => area(z.geometry)).sort((a, b) => b - a)
+    const expected = [area(south), area(north)].sort((a, b) => b - a)
+    got.forEach((a, i) => expect(Math.abs(a - expected[i]!) / expected[i]!).toBeLessThan(0.05))
+    expect(Math.abs(got[0]! + got[1]! - before) / before).toBeLessThan(0.001)
+  })
+
   it('shows why a self-intersecting drawing is invalid, before and on saving, and stores nothing', async () => {
     await drawPolygon(BOW_TIE)
     const before = await app.page.$$eval('#draw-problems li', (l) => l.map((li) => li.textContent ?? ''))
@@ -140,7 +169,7 @@ describe('the planner view', () => {
     await app.page.waitForFunction(() =>
       /Self-intersection/i.test(document.getElementById('draw-problems')!.textContent ?? ''),
     )
-    expect(await planZones()).toHaveLength(1)
+    expect(await planZones()).toHaveLength(2)
     await app.page.screenshot({ path: path.join(REPO_ROOT, 'docs/planner-map.png') })
   })
 
@@ -175,7 +204,7 @@ describe('the planner view', () => {
     const items = await app.page.$$eval('#import-problems li', (l) => l.map((li) => li.textContent ?? ''))
     expect(items.some((t) => t.startsWith('#1') && t.includes('moon_base'))).toBe(true)
     expect(items.some((t) => t.startsWith('#0'))).toBe(false)
-    expect(await planZones()).toHaveLength(1)
+    expect(await planZones()).toHaveLength(2)
   })
 
   it('runs the plan check and lists the problems the API finds', async () => {

@@ -26,6 +26,13 @@ const ZH = {
   'fig.filing': '立案率',
   'fig.closure': '结案率',
   'fig.gaps': '未达标区域',
+  assessment: '年度考核预览',
+  'assessment.total': '总分',
+  'assessment.grade': '等次',
+  'assessment.veto': '一票否决',
+  'grade.excellent': '优秀',
+  'grade.qualified': '合格',
+  'grade.unqualified': '不合格',
   tier: '级',
   visits: '巡查次数',
   required: '应巡次数',
@@ -53,6 +60,8 @@ const ZH = {
   deleteZone: '删除所选区域',
   editZone: '编辑所选区域',
   saveEdit: '保存修改',
+  splitZone: '切分所选区域',
+  'split.hint': '画一条横穿所选区域的线,双击结束',
   importFile: '导入文件(GeoJSON / Shapefile zip)',
   check: '方案检查',
   submit: '提交备案',
@@ -101,6 +110,13 @@ const EN: Record<TextKey, string> = {
   'fig.filing': 'Filing rate',
   'fig.closure': 'Closure rate',
   'fig.gaps': 'Zones short of visits',
+  assessment: 'Assessment preview',
+  'assessment.total': 'Total',
+  'assessment.grade': 'Grade',
+  'assessment.veto': 'Veto',
+  'grade.excellent': 'excellent',
+  'grade.qualified': 'qualified',
+  'grade.unqualified': 'unqualified',
   tier: 'tier',
   visits: 'Visits',
   required: 'Required',
@@ -128,6 +144,8 @@ const EN: Record<TextKey, string> = {
   deleteZone: 'Delete selected zone',
   editZone: 'Edit selected zone',
   saveEdit: 'Save changes',
+  splitZone: 'Split selected zone',
+  'split.hint': 'Draw a line across the selected zone; double-click to finish',
   importFile: 'Import file (GeoJSON / zipped Shapefile)',
   check: 'Check plan',
   submit: 'Submit for filing',
@@ -189,6 +207,21 @@ export const CATEGORY_LABELS: Record<string, string> = {
   rural_road: '乡村道路两侧',
   other: '其他区域',
 }
+
+/** English names of the assessment items 一–八 (the server gives the Chinese titles). */
+const ITEM_TITLES_EN: Record<string, string> = {
+  一: 'Responsibility system',
+  二: 'Staff, funds and equipment',
+  三: 'Plan and key-area coverage',
+  四: 'Patrol records',
+  五: 'Finding, stopping and reporting violations',
+  六: 'Filing and closing within the legal term',
+  七: 'Rewards, penalties and inspection',
+  八: 'Filings and reports',
+}
+
+export const assessmentItemTitle = (item: string, chinese: string): string =>
+  currentLang() === 'en' ? (ITEM_TITLES_EN[item] ?? chinese) : chinese
 
 export const categoryLabel = (code: string): string =>
   currentLang() === 'en' ? code.replace(/_/g, ' ') : (CATEGORY_LABELS[code] ?? code)

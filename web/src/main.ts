@@ -24,7 +24,7 @@ const map = createMap('map')
 ;(window as unknown as { landpatrol: unknown }).landpatrol = { map }
 
 let me: Me | undefined
-const supervisor = setUpSupervisorView(map)
+const supervisor = setUpSupervisorView(map, () => me)
 const planner = setUpPlannerView(map, () => me!)
 const patrol = setUpPatrolView(map)
 let view: ViewName = 'supervisor'

@@ -1,5 +1,11 @@
 import * as maplibregl from 'maplibre-gl'
-import { TerraDraw, TerraDrawPolygonMode, TerraDrawSelectMode, ValidateNotSelfIntersecting } from 'terra-draw'
+import {
+  TerraDraw,
+  TerraDrawLineStringMode,
+  TerraDrawPolygonMode,
+  TerraDrawSelectMode,
+  ValidateNotSelfIntersecting,
+} from 'terra-draw'
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter'
 import { api, ApiError, download, problemLines, upload, type ProblemItem } from './api.js'
 import { byId, escapeHtml, fillList } from './dom.js'
@@ -51,6 +57,8 @@ export function setUpPlannerView(
   let selectedZone: string | undefined
   /** The saved zone being reshaped in terra-draw (its feature id is the zone's id). */
   let editing: { zoneId: string } | undefined
+  /** The saved zone to be cut by the next line drawn in terra-draw's linestring mode. */
+  let splitting: { zoneId: string } | undefined
 
   const categorySelect = byId<HTMLSelectElement>('zone-category')
   categorySelect.replaceChildren(
@@ -67,6 +75,7 @@ export function setUpPlannerView(
       adapter: new TerraDrawMapLibreGLAdapter({ map }),
       modes: [
         new TerraDrawPolygonMode(),
+        new TerraDrawLineStringMode(),
         new TerraDrawSelectMode({
           flags: {
             polygon: {
@@ -81,6 +90,7 @@ export function setUpPlannerView(
     })
     draw.start()
     draw.on('finish', (id, context) => {
+      if (context.mode === 'linestring') return void splitAlong(id)
       // a drag in select mode finishes too; only a new polygon is a new zone
       if (context.mode !== 'polygon' || id === editing?.zoneId) return
       if (!pending.has(id)) pending.set(id, formProps(pending.size + 1))
@@ -192,7 +202,8 @@ export function setUpPlannerView(
 
   // click a zone of the plan to select it for deletion
   map.on('click', 'zone-fill', (e) => {
-    if (byId('planner-panel').hidden || draw?.getMode() === 'polygon') return
+    if (byId('planner-panel').hidden || draw?.getMode() === 'polygon' || draw?.getMode() === 'linestring')
+      return
     const p = e.features?.[0]?.properties
     if (!p) return
     selectedZone = String(p.id)
@@ -288,6 +299,41 @@ export function setUpPlannerView(
         fail(err)
       })
   })
+
+  // split a saved zone: draw a line across it; the server cuts it in two (POST /zones/{id}/split)
+  byId('split-zone').addEventListener('click', () => {
+    if (!planId() || !selectedZone) return
+    stopEditing()
+    splitting = { zoneId: selectedZone }
+    ensureDraw().setMode('linestring')
+    say(t('split.hint'))
+  })
+
+  function splitAlong(lineId: string | number): void {
+    const d = ensureDraw()
+    const line = d.getSnapshotFeature(lineId)
+    if (d.hasFeature(lineId)) d.removeFeatures([lineId])
+    d.setMode('select')
+    const target = splitting
+    splitting = undefined
+    if (!target || line?.geometry.type !== 'LineString') return
+    const id = planId()
+    api<{ zones: unknown[] }>(`/zones/${target.zoneId}/split`, {
+      method: 'POST',
+      body: JSON.stringify({ line: line.geometry }),
+    })
+      .then(async (result) => {
+        selectedZone = undefined
+        fillList(drawProblems, [])
+        say(`${t('saved')}: ${result.zones.length} ${t('zonesCount')}`)
+        await loadPlans(id)
+        refreshZoneTiles()
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError) showDrawingProblems(err.problem.errors ?? [])
+        fail(err)
+      })
+  }
 
   byId<HTMLInputElement>('import-file').addEventListener('change', (e) => {
     const input = e.target as HTMLInputElement
@@ -402,6 +448,7 @@ export function setUpPlannerView(
     },
     hide() {
       stopEditing()
+      splitting = undefined
       draw?.setMode('static')
       setProblemMarks(EMPTY)
     },

@@ -1,7 +1,7 @@
 import * as maplibregl from 'maplibre-gl'
-import { api } from './api.js'
+import { api, ApiError } from './api.js'
 import { byId, escapeHtml, percent } from './dom.js'
-import { categoryLabel, t } from './i18n.js'
+import { assessmentItemTitle, categoryLabel, t, type TextKey } from './i18n.js'
 import { setUpPeriodPicker, type Span } from './period-picker.js'
 import { addPeriodLayers, addZoneLayers, setLayerVisible, type SupervisorLayer } from './supervisor-layers.js'
 
@@ -50,8 +50,26 @@ interface ViolationDetail {
   events: { at: string; type_label: string; note: string | null }[]
 }
 
+interface Assessment {
+  year: number
+  total: number
+  grade: 'excellent' | 'qualified' | 'unqualified'
+  veto: { triggered: boolean; reason?: string | null }
+  items: {
+    item: string
+    title: string
+    max: number
+    score: number
+    deducted: number
+    deductions: { points: number; explanation: string }[]
+  }[]
+}
+
 /** Supervisor: period, layers, figures, and what a click on a zone or a violation tells. */
-export function setUpSupervisorView(map: maplibregl.Map): { show(): Promise<void> } {
+export function setUpSupervisorView(
+  map: maplibregl.Map,
+  who: () => { division_code: string } | undefined,
+): { show(): Promise<void> } {
   let span: Span
   let coverageByZone = new Map<string, ZoneCoverage>()
   let started = false
@@ -92,6 +110,44 @@ export function setUpSupervisorView(map: maplibregl.Map): { show(): Promise<void
       .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
       .join('')
   }
+
+  let assessment: Assessment | null = null
+
+  /** The current year's assessment of the signed-in division; hidden when the token may not read it. */
+  async function loadAssessment() {
+    const division = who()?.division_code
+    if (!division) return
+    try {
+      assessment = await api<Assessment>(`/assessments/${division}/${new Date().getFullYear()}`)
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.status === 403 || err.status === 404))) throw err
+      assessment = null
+    }
+    showAssessment()
+  }
+
+  function showAssessment() {
+    const block = byId('assessment')
+    block.hidden = !assessment
+    if (!assessment) return
+    const a = assessment
+    byId('assessment-year').textContent = String(a.year)
+    byId('assessment-summary').innerHTML =
+      `${t('assessment.total')} <strong id="assessment-total">${a.total}</strong> · ${t('assessment.grade')} ` +
+      `${escapeHtml(t(`grade.${a.grade}` as TextKey))}` +
+      (a.veto.triggered ? ` · <span class="overdue">${t('assessment.veto')}</span>` : '')
+    byId('assessment-items').innerHTML = a.items
+      .map((i) => {
+        const cuts = i.deductions.map((d) => `<li>${escapeHtml(d.explanation)}</li>`).join('')
+        return (
+          `<li data-item="${escapeHtml(i.item)}">${escapeHtml(i.item)} ${escapeHtml(assessmentItemTitle(i.item, i.title))}: ` +
+          `${i.score}/${i.max}${i.deducted ? ` (−${i.deducted})` : ''}${cuts ? `<ul class="assessment-cuts">${cuts}</ul>` : ''}</li>`
+        )
+      })
+      .join('')
+  }
+  // After the language switch itself (registered later in main.ts) has run.
+  byId('lang').addEventListener('click', () => setTimeout(showAssessment, 0))
 
   map.on('click', (e) => {
     if (byId('supervisor-panel').hidden) return
@@ -154,7 +210,7 @@ export function setUpSupervisorView(map: maplibregl.Map): { show(): Promise<void
       addZoneLayers(map)
       if (!started) {
         started = true
-        await refresh(currentSpan())
+        await Promise.all([refresh(currentSpan()), loadAssessment()])
       } else applyToggles()
     },
   }

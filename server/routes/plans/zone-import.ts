@@ -318,16 +318,37 @@ export async function stageAndInsertZones(
   }
 }
 
-/** Replaces one zone's geometry and attributes with the single accepted row of the stage table. */
-export async function updateZoneFromStage(tx: Queryable, zoneId: string): Promise<boolean> {
+/**
+ * Replaces one zone's geometry and attributes with the single accepted row of the stage table (or,
+ * with `index`, the accepted row of that feature index).
+ */
+export async function updateZoneFromStage(tx: Queryable, zoneId: string, index?: number): Promise<boolean> {
   const res = await tx.query(
     `UPDATE zones z SET township_code = s.township_code, category = s.attrs->>'category',
             tier = (s.attrs->>'tier')::smallint, tier_reason = s.attrs->>'tier_reason',
             name = coalesce(s.attrs->>'name', ''), unit_id = s.unit_id, main_person_id = s.main_person_id,
             direct_person_ids = coalesce(s.direct_person_ids, '{}'), geom = s.geom, area_m2 = s.area_m2
        FROM ${STAGE} s
-      WHERE z.id = $1::uuid AND s.problem_reason IS NULL`,
-    [zoneId],
+      WHERE z.id = $1::uuid AND s.problem_reason IS NULL AND ($2::integer IS NULL OR s.i = $2::integer)`,
+    [zoneId, index ?? null],
   )
   return res.rowCount > 0
+}
+
+/** Inserts the accepted stage row of one feature index as a new zone of the plan; returns its id. */
+export async function insertZoneFromStage(
+  tx: Queryable,
+  opts: { planId: string; countyCode: string; index: number; source: 'import' | 'drawn' },
+): Promise<string | undefined> {
+  const res = await tx.query<{ id: string }>(
+    `INSERT INTO zones (plan_id, division_code, township_code, category, tier, tier_reason, name, unit_id,
+                        main_person_id, direct_person_ids, source, properties, geom, area_m2)
+     SELECT $1::uuid, $2::text, s.township_code, s.attrs->>'category', (s.attrs->>'tier')::smallint,
+            s.attrs->>'tier_reason', coalesce(s.attrs->>'name', ''), s.unit_id, s.main_person_id,
+            coalesce(s.direct_person_ids, '{}'), $3::text, '{}'::jsonb, s.geom, s.area_m2
+       FROM ${STAGE} s WHERE s.problem_reason IS NULL AND s.i = $4::integer
+     RETURNING id`,
+    [opts.planId, opts.countyCode, opts.source, opts.index],
+  )
+  return res.rows[0]?.id
 }

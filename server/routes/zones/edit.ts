@@ -12,7 +12,7 @@ import { readZoneUpload } from './read-zone-upload.js'
 
 const EDITORS = ['admin', 'planner'] as const
 
-interface EditableZone {
+export interface EditableZone {
   plan_id: string
   geometry: Geometry
   category: string
@@ -25,7 +25,7 @@ interface EditableZone {
   direct_person_ids: string[]
 }
 
-async function findEditableZone(db: Queryable, id: string): Promise<EditableZone | undefined> {
+export async function findEditableZone(db: Queryable, id: string): Promise<EditableZone | undefined> {
   const res = await db.query<EditableZone>(
     `SELECT plan_id, ST_AsGeoJSON(geom, 9)::json AS geometry, category, tier, tier_reason, name, township_code,
             unit_id, main_person_id, direct_person_ids
@@ -62,7 +62,7 @@ export function patchedProperties(zone: EditableZone, patch: ZonePatch): Record<
 }
 
 /** Problems of the one patched feature, with paths into the PATCH body rather than a collection. */
-function bodyPaths(problems: FeatureProblem[]): { path: string; message: string; reason: string }[] {
+export function bodyPaths(problems: FeatureProblem[]): { path: string; message: string; reason: string }[] {
   return problems.map((p) => ({
     path: p.path.replace(/^\/features\/0/, '') || '/',
     message: p.message,

@@ -10,6 +10,7 @@ import { stageAndInsertZones } from '../plans/zone-import.js'
 import { deletePlanZone, listPlanZones, listZonesInForce } from './queries.js'
 import { readZoneUpload, type UploadBody } from './read-zone-upload.js'
 import zoneEditRoutes from './edit.js'
+import zoneSplitRoutes from './split.js'
 import zoneVisitRoutes from './visits.js'
 
 const EDITORS = ['admin', 'planner'] as const
@@ -214,6 +215,7 @@ const zoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   await app.register(zoneVisitRoutes)
   await app.register(zoneEditRoutes)
+  await app.register(zoneSplitRoutes)
 }
 
 export default zoneRoutes
