@@ -225,6 +225,7 @@ async function prepareCountyPieces(tx: Queryable, dir: string): Promise<void> {
     toS: 0,
     bbox: [b.w, b.s, b.e, b.n],
     sightRadiusM: rules.visit.sight_radius_m,
+    lines: [],
     minSwathShare: rules.visit.min_swath_share,
     minDwellS: rules.visit.min_dwell_s,
     periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period],

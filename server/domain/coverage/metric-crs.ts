@@ -37,3 +37,22 @@ export function metricCrsFor(lon: number, lat: number): MetricCrs {
     centralMeridian: zone * 6 - 183,
   }
 }
+
+/** The metric CRS of an SRID metricCrsFor gives (a stored patrol's metric_srid). */
+export function metricCrsForSrid(srid: number): MetricCrs {
+  const gk = srid - FIRST_CGCS2000_CM_SRID
+  if (gk >= 0 && gk <= (LAST_CGCS2000_CM - FIRST_CGCS2000_CM) / 3) {
+    const cm = FIRST_CGCS2000_CM + 3 * gk
+    return metricCrsFor(cm, 30)
+  }
+  const zone = srid % 100
+  if ((srid - zone === 32600 || srid - zone === 32700) && zone >= 1 && zone <= 60) {
+    const south = srid - zone === 32700
+    return {
+      srid,
+      proj4: `+proj=utm +zone=${zone}${south ? ' +south' : ''} +datum=WGS84 +units=m +no_defs`,
+      centralMeridian: zone * 6 - 183,
+    }
+  }
+  throw new Error(`no metric CRS for SRID ${srid}`)
+}

@@ -6,7 +6,7 @@ import { beijingDaysSpanned, type DayWindow } from '../../domain/coverage/beijin
 import { hashPatrolContent } from '../../domain/coverage/content-hash.js'
 import { lineStringMHex } from '../../domain/coverage/ewkb.js'
 import { findTrackCells, GRID_CELL_SIZE_M } from '../../domain/coverage/grid-cells.js'
-import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
+import { metricCrsFor, metricCrsForSrid } from '../../domain/coverage/metric-crs.js'
 import { MAX_SPEED_KMH_BY_KIND, type PatrolKind } from '../../domain/coverage/patrol-kinds.js'
 import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
 import { rulesInForceForUnit } from '../rule-sets/queries.js'
@@ -377,6 +377,13 @@ export async function matchStoredPatrol(
   const first = kept[0]?.time as number
   const last = kept[kept.length - 1]?.time as number
   const { frequency } = o.rules.patrol
+  const project = proj4('EPSG:4326', metricCrsForSrid(o.srid).proj4)
+  const metric = o.cleaned.segments.map((segment) =>
+    segment.map((p) => {
+      const [x, y] = project.forward([p.lon, p.lat]) as [number, number]
+      return { x, y, t: p.time }
+    }),
+  )
   for (const day of beijingDaysSpanned(first, last)) {
     const inDay = kept.filter((p) => p.time >= day.startMs && p.time <= day.endMs)
     // the legs that cross midnight reach into the day from a point outside it
@@ -391,6 +398,7 @@ export async function matchStoredPatrol(
       toS: day.endMs / 1000,
       bbox,
       sightRadiusM: o.rules.visit.sight_radius_m,
+      lines: linesWithin(metric, day.startMs, day.endMs),
       minSwathShare: o.rules.visit.min_swath_share,
       minDwellS: o.rules.visit.min_dwell_s,
       periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period] as const,
@@ -399,6 +407,40 @@ export async function matchStoredPatrol(
     await prepareZoneRoads(tx, matchDay)
     await matchPatrolDay(tx, matchDay)
   }
+}
+
+/**
+ * The parts of the segments within [fromMs, toMs] (as ST_LocateBetween cuts them on the fix time):
+ * a leg across a bound is cut where the patrol, moving at constant speed along it, crossed it.
+ */
+export function linesWithin(
+  segments: readonly (readonly { x: number; y: number; t: number }[])[],
+  fromMs: number,
+  toMs: number,
+): { x: number; y: number }[][] {
+  const out: { x: number; y: number }[][] = []
+  const at = (a: { x: number; y: number; t: number }, b: { x: number; y: number; t: number }, t: number) => {
+    const f = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t)
+    return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y) }
+  }
+  for (const seg of segments) {
+    let line: { x: number; y: number }[] = []
+    for (let i = 0; i < seg.length; i++) {
+      const p = seg[i]!
+      const prev = seg[i - 1]
+      const inside = p.t >= fromMs && p.t <= toMs
+      if (prev && line.length === 0 && inside && prev.t < fromMs) line.push(at(prev, p, fromMs))
+      if (inside) line.push({ x: p.x, y: p.y })
+      else if (prev && p.t > toMs && prev.t <= toMs && prev.t >= fromMs) line.push(at(prev, p, toMs))
+      else if (prev && prev.t < fromMs && p.t > toMs) line.push(at(prev, p, fromMs), at(prev, p, toMs))
+      if (!inside && line.length > 0) {
+        out.push(line)
+        line = []
+      }
+    }
+    if (line.length > 0) out.push(line)
+  }
+  return out
 }
 
 /**

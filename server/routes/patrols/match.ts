@@ -1,15 +1,20 @@
 import type { Queryable } from '../../db/port.js'
 import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
+import type { XY } from '../../domain/coverage/swath-raster.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
+import {
+  bitsToHex,
+  legsByCell,
+  pieceRasterOf,
+  pieceRasters,
+  readDayPieces,
+  sweptCells,
+} from './swath-pieces.js'
 
 /** Zones are cut along a grid of this size (metres, in the metric CRS) … */
 export const ZONE_PIECE_GRID_M = 1000
 /** … and then into pieces of at most this many vertices (ST_Subdivide), so each test stays small. */
 export const ZONE_PIECE_MAX_VERTICES = 256
-/** Tolerance (metres) of the track simplification before buffering: a tenth of a phone's GPS accuracy. */
-export const SWATH_SIMPLIFY_M = 0.5
-/** Fixes per run of the track buffered on its own before the runs' buffers are unioned (see the swath). */
-export const SWATH_CHUNK_VERTICES = 64
 
 export interface MatchDay {
   patrolId: string
@@ -23,6 +28,8 @@ export interface MatchDay {
   /** WGS84 bbox of the day's track, already widened by the sight radius: finds candidate zones by index. */
   bbox: [number, number, number, number]
   sightRadiusM: number
+  /** the day's part of the track in the metric CRS: one line per cleaned segment (cut at midnight) */
+  lines: readonly (readonly XY[])[]
   minSwathShare: number
   minDwellS: number
   /** Period kind per tier (index 0 = tier 1). */
@@ -70,22 +77,72 @@ export async function prepareZonePieces(tx: Queryable, d: MatchDay): Promise<voi
 
 /**
  * Matches one Beijing day of a stored patrol against the zones in force that day (design.md,
- * "Coverage definitions"), all in PostGIS, in the metric CRS:
+ * "Coverage definitions"), in the metric CRS:
  *
  * - a zone is *crossed* when a cleaned segment (not a fix: a fast crossing between two fixes counts)
  *   intersects it;
  * - time inside is measured leg by leg (a leg = the straight line between two consecutive fixes):
  *   the patrol is taken to move at constant speed along a leg, so the share of the leg's length
  *   inside the zone is the share of its time inside, and entry/exit times interpolate the same way;
- * - the sight swath is the day's track buffered by the sight radius; its share of the zone is
- *   area(swath ∩ zone) / area(zone);
+ * - the sight swath is the day's track buffered by the sight radius, measured on the 5 m cells of
+ *   swath-raster.ts (in TypeScript, here): its share of the zone is the zone's cells within the
+ *   radius of a leg over the zone's cells, each piece's cells weighted by its exact area per cell;
  * - a crossed zone is *visited* when the share or the time inside reaches its threshold, once per
  *   zone and day however often the track went in and out; it is *counted* when the patrol counts
  *   (enough staff);
- * - a counting patrol adds its swath ∩ zone to the zone's period coverage by exact union, piece by
- *   piece, whether or not it crossed the zone (the swath reaches 50 m beyond the track).
+ * - a counting patrol ORs its swath's cells of each zone piece into the piece's period coverage
+ *   (zone_period_coverage.cover), whether or not it crossed the zone (the swath reaches 50 m beyond
+ *   the track).
+ *
+ * The crossing, time and entry/exit tests run in PostGIS on the stored segments, exactly as before;
+ * only the swath moved to the raster.
  */
 export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> {
+  const near = legsByCell(d.lines, d.sightRadiusM, ZONE_PIECE_GRID_M)
+  const cells = [...near.keys()].map((k) => k.split(',').map(Number) as [number, number])
+  const pieces = await readDayPieces(tx, { countyCode: d.countyCode, srid: d.srid, date: d.date, cells })
+  const rasters = await pieceRasters(tx, d.srid, pieces)
+  const swept = new Map<string, number>()
+  const covers: CoverRow[] = []
+  for (const p of pieces) {
+    const raster = pieceRasterOf(rasters, d.srid, p)
+    const legs = near.get(`${p.cell_i},${p.cell_j}`)
+    if (!raster || !legs || raster.maskCells === 0) continue
+    const { bits, count } = sweptCells(raster, legs, d.sightRadiusM)
+    if (count === 0) continue
+    swept.set(p.zone_id, (swept.get(p.zone_id) ?? 0) + (count * raster.cellArea) / p.zone_area)
+    covers.push({
+      zone_id: p.zone_id,
+      piece: p.piece,
+      tier: p.tier,
+      cover: bitsToHex(bits),
+      cell_area: raster.cellArea,
+      road: raster.roadMask ? bitsToHex(raster.roadMask) : null,
+      road_cell_m: raster.roadCellM,
+    })
+  }
+  const shares = [...swept].map(([zone_id, share]) => ({ zone_id, share: Math.min(1, share) }))
+  await storeDayMatch(tx, d, shares, covers)
+}
+
+/** A piece's swept cells for its period coverage (hex of the bit set, see swath-raster.ts). */
+interface CoverRow {
+  zone_id: string
+  piece: number
+  tier: number
+  cover: string
+  cell_area: number
+  road: string | null
+  road_cell_m: number
+}
+
+/** The visits (crossing, time inside, entry/exit in PostGIS) and the coverage rows of the day. */
+async function storeDayMatch(
+  tx: Queryable,
+  d: MatchDay,
+  shares: readonly { zone_id: string; share: number }[],
+  covers: readonly CoverRow[],
+): Promise<void> {
   await tx.query(
     `WITH
      -- the patrol's segments cut to this day (ST_LocateBetween on M, the fix time), in metres
@@ -102,63 +159,27 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
          FROM piece CROSS JOIN LATERAL ST_DumpSegments(piece.gm) AS l
         CROSS JOIN LATERAL (SELECT ST_Force2D(l.geom) AS gm, ST_M(ST_StartPoint(l.geom)) AS t0,
                                    ST_M(ST_EndPoint(l.geom)) AS t1) AS g),
-     -- each leg in every grid cell (the zone pieces' 1 km grid) it comes within the sight radius of
+     -- each leg in every grid cell (the zone pieces' 1 km grid) its box meets
      leg_cell AS MATERIALIZED (
        SELECT l.*, ci, cj
          FROM leg l
         CROSS JOIN LATERAL (SELECT Box2D(l.gm) AS b) AS bb
-        CROSS JOIN LATERAL generate_series(floor((ST_XMin(bb.b) - $6::float8) / $11::float8)::integer,
-                                           floor((ST_XMax(bb.b) + $6::float8) / $11::float8)::integer) AS ci
-        CROSS JOIN LATERAL generate_series(floor((ST_YMin(bb.b) - $6::float8) / $11::float8)::integer,
-                                           floor((ST_YMax(bb.b) + $6::float8) / $11::float8)::integer) AS cj),
-     -- those cells
+        CROSS JOIN LATERAL generate_series(floor(ST_XMin(bb.b) / $10::float8)::integer,
+                                           floor(ST_XMax(bb.b) / $10::float8)::integer) AS ci
+        CROSS JOIN LATERAL generate_series(floor(ST_YMin(bb.b) / $10::float8)::integer,
+                                           floor(ST_YMax(bb.b) / $10::float8)::integer) AS cj),
      cell AS MATERIALIZED (SELECT DISTINCT ci, cj FROM leg_cell),
-     -- the day's sight swath: its track buffered by the sight radius (planar in the Gauss–Krüger zone:
-     -- metres on the ground), then cut along the grid so that each zone piece meets a small part of it.
-     -- The track is first simplified by SWATH_SIMPLIFY_M: buffering a 1 Hz walk's 2,000 fixes as they
-     -- are took 80 ms (the offset curves of metre-long legs overlap everywhere), simplified 4 ms, and
-     -- the swath moves by at most that much (its area by ~0.2 % on that walk). A vehicle's track with
-     -- 5 m of GPS noise hardly simplifies, and buffering it whole is slow where it stands still (every
-     -- leg's offset curve crosses every other's), so it is buffered in runs of SWATH_CHUNK_VERTICES
-     -- fixes whose buffers are then unioned: the same set (the buffer of a union is the union of the
-     -- buffers), 2–2.5× faster on the demo's tracks, and only the polygonal approximation of the round
-     -- joins at the runs' ends differs (a few m² per km²)
-     swath_line AS MATERIALIZED (
-       SELECT d.n, d.geom AS sl
-         FROM (SELECT ST_Simplify(ST_Collect(ST_Force2D(gm)), $12::float8, true) AS g FROM piece) AS s
-        CROSS JOIN LATERAL ST_Dump(s.g) WITH ORDINALITY AS d(path, geom, n)),
-     swath AS MATERIALIZED (
-       SELECT ST_Union(ST_Buffer(c.line, $6::float8)) AS sm
-         FROM (SELECT ST_MakeLine(p.geom ORDER BY p.path[1]) AS line
-                 FROM swath_line l
-                CROSS JOIN LATERAL ST_DumpPoints(l.sl) AS p
-                -- vertex i starts run (i - 1) / k and, on a run boundary, also ends the run before it
-                CROSS JOIN LATERAL unnest(CASE WHEN p.path[1] > 1 AND (p.path[1] - 1) % $13::integer = 0
-                                               THEN ARRAY[(p.path[1] - 1) / $13::integer - 1, (p.path[1] - 1) / $13::integer]
-                                               ELSE ARRAY[(p.path[1] - 1) / $13::integer] END) AS k
-                GROUP BY l.n, k HAVING count(*) > 1) AS c),
-     -- (ST_ClipByBox2D is the fast rectangle clip; it may return an invalid polygon, which is then
-     -- repaired so that the exact intersections below cannot fail on it)
-     cell_swath AS MATERIALIZED (
-       SELECT x.ci, x.cj, CASE WHEN ST_IsValid(x.part) THEN x.part ELSE ST_MakeValid(x.part) END AS part
-         FROM (SELECT c.ci, c.cj,
-                      ST_ClipByBox2D(w.sm, ST_MakeEnvelope(c.ci * $11::float8, c.cj * $11::float8,
-                                                           (c.ci + 1) * $11::float8, (c.cj + 1) * $11::float8)) AS part
-                 FROM cell c, swath w) AS x),
-     -- pieces of zones in force that day in those cells, and the swath inside each. (ST_Force2D copies
-     -- the stored piece out of its compressed TOAST form once, here, instead of decompressing it again
-     -- for every leg it is tested against below.)
+     -- pieces of zones in force that day in those cells. (ST_Force2D copies the stored piece out of its
+     -- compressed TOAST form once, here, instead of decompressing it again for every leg it is tested
+     -- against below.)
      hit AS MATERIALIZED (
-       SELECT h.* FROM (
-         SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, ST_Force2D(zp.geom) AS zg,
-                ST_Multi(ST_CollectionExtract(ST_Intersection(cs.part, zp.geom), 3)) AS clip
-           FROM cell_swath cs
-           JOIN zone_pieces zp ON zp.srid = $2::integer AND zp.cell_i = cs.ci AND zp.cell_j = cs.cj AND zp.geom && cs.part
-           JOIN (${zonesInForceJoin(3)}) ON z.id = zp.zone_id AND z.division_code = $7::text) AS h
-        WHERE NOT ST_IsEmpty(h.clip)),
-     -- per zone: the swath inside it (pieces do not overlap, so areas add up)
-     zone_hit AS MATERIALIZED (
-       SELECT h.zone_id, h.tier, sum(ST_Area(h.clip)) AS clip_area FROM hit h GROUP BY h.zone_id, h.tier),
+       SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, ST_Force2D(zp.geom) AS zg
+         FROM cell c
+         JOIN zone_pieces zp ON zp.srid = $2::integer AND zp.cell_i = c.ci AND zp.cell_j = c.cj
+         JOIN (${zonesInForceJoin(3)}) ON z.id = zp.zone_id AND z.division_code = $6::text),
+     -- the day's swath share of each zone it reaches (matchPatrolDay, on the raster)
+     zone_hit AS (
+       SELECT s.zone_id, s.share FROM json_to_recordset($11::json) AS s(zone_id uuid, share float8)),
      -- each leg against each zone piece its box meets: 1 when it lies wholly inside, 0 when it crosses
      -- the edge, null when it stays outside; a zone is crossed when any of its legs is not null. The
      -- pairs come sorted by piece so that consecutive tests share the piece and PostGIS reuses its
@@ -193,12 +214,12 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
          FROM leg_frac GROUP BY zone_id),
      visit AS (
        -- (LEAST ignores NULLs, hence the CASE)
-       SELECT zt.*, zh.tier, CASE WHEN zm.area > 0 THEN least(1.0, zh.clip_area / zm.area) ELSE 0 END AS share
+       SELECT zt.*, z.tier, coalesce(zh.share, 0) AS share
          FROM zone_time zt
-         JOIN zone_hit zh ON zh.zone_id = zt.zone_id
-         JOIN zone_metric zm ON zm.zone_id = zt.zone_id AND zm.srid = $2::integer),
+         JOIN zones z ON z.id = zt.zone_id
+         LEFT JOIN zone_hit zh ON zh.zone_id = zt.zone_id),
      judged AS (
-       SELECT v.*, v.share >= $8::float8 OR v.dwell >= $9::float8 AS qualifies FROM visit v),
+       SELECT v.*, v.share >= $7::float8 OR v.dwell >= $8::float8 AS qualifies FROM visit v),
      stored_visits AS (
        INSERT INTO zone_visits (patrol_id, zone_id, visit_date, division_code, tier, unit_id, kind, staff_count,
                                 entered_at, left_at, clipped_length_m, dwell_s, swath_share, qualifies, counted, reason)
@@ -208,20 +229,29 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
               CASE WHEN NOT j.qualifies THEN 'below_threshold' WHEN NOT p.counts_for_frequency THEN 'understaffed' END
          FROM judged j, patrols p WHERE p.id = $1::uuid
        RETURNING zone_id),
-     -- a counting patrol's swath inside each zone piece joins the piece's period coverage (exact union)
+     -- a counting patrol's swept cells of each zone piece join the piece's period coverage (OR)
      stored_coverage AS (
-       INSERT INTO zone_period_coverage (zone_id, period_kind, period_start, srid, piece, division_code, swath)
-       SELECT h.zone_id, k.kind,
+       INSERT INTO zone_period_coverage (zone_id, period_kind, period_start, srid, piece, division_code,
+                                         cover, cell_area, road_mask, road_cell_m)
+       SELECT c.zone_id, k.kind,
               date_trunc(CASE k.kind WHEN 'iso_week' THEN 'week' ELSE 'month' END, $3::date::timestamp)::date,
-              $2::integer, h.piece, $7::text, h.clip
-         FROM hit h
-        CROSS JOIN LATERAL (SELECT ($10::text[])[h.tier] AS kind) AS k
+              $2::integer, c.piece, $6::text, ('x' || c.cover)::bit varying, c.cell_area,
+              CASE WHEN c.road IS NOT NULL THEN ('x' || c.road)::bit varying END, c.road_cell_m
+         FROM json_to_recordset($12::json)
+              AS c(zone_id uuid, piece integer, tier integer, cover text, cell_area float8, road text, road_cell_m float8)
+        CROSS JOIN LATERAL (SELECT ($9::text[])[c.tier] AS kind) AS k
          JOIN patrols p ON p.id = $1::uuid AND p.counts_for_frequency
-        WHERE NOT ST_IsEmpty(h.clip)
         -- rows are locked in one order (days are matched in order too): concurrent posts cannot deadlock
-        ORDER BY h.zone_id, h.piece
+        ORDER BY c.zone_id, c.piece
        ON CONFLICT (zone_id, period_kind, period_start, srid, piece) DO UPDATE
-          SET swath = ST_Multi(ST_CollectionExtract(ST_Union(zone_period_coverage.swath, EXCLUDED.swath), 3)),
+          -- (a row from before migration 0012 holds an exact swath and no cells: the recompute that
+          -- migration queued rebuilds it; until then this patrol's cells replace it)
+          SET cover = CASE WHEN zone_period_coverage.cover IS NULL OR length(zone_period_coverage.cover) <> length(EXCLUDED.cover)
+                           THEN EXCLUDED.cover ELSE zone_period_coverage.cover | EXCLUDED.cover END,
+              swath = NULL,
+              cell_area = EXCLUDED.cell_area,
+              road_mask = EXCLUDED.road_mask,
+              road_cell_m = EXCLUDED.road_cell_m,
               patrols = zone_period_coverage.patrols + 1,
               updated_at = now()
        RETURNING zone_id)
@@ -232,14 +262,13 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
       d.date,
       d.fromS,
       d.toS,
-      d.sightRadiusM,
       d.countyCode,
       d.minSwathShare,
       d.minDwellS,
       d.periodKinds,
       ZONE_PIECE_GRID_M,
-      SWATH_SIMPLIFY_M,
-      SWATH_CHUNK_VERTICES,
+      JSON.stringify(shares),
+      JSON.stringify(covers),
     ],
   )
 }

@@ -202,12 +202,16 @@ export async function stageShadowRows(
   )
   await tx.query(
     `INSERT INTO coverage_recompute_coverage
-       (job_id, zone_id, period_kind, period_start, srid, piece, division_code, swath, patrols)
-     SELECT $1::uuid, zone_id, period_kind, period_start, srid, piece, division_code, swath, patrols
+       (job_id, zone_id, period_kind, period_start, srid, piece, division_code, swath, cover, cell_area, road_mask,
+        road_cell_m, patrols)
+     SELECT $1::uuid, zone_id, period_kind, period_start, srid, piece, division_code, swath, cover, cell_area, road_mask,
+            road_cell_m, patrols
        FROM pg_temp.zone_period_coverage
       ORDER BY zone_id, period_kind, period_start, srid, piece
      ON CONFLICT (job_id, zone_id, period_kind, period_start, srid, piece) DO UPDATE
-        SET swath = ST_Multi(ST_CollectionExtract(ST_Union(coverage_recompute_coverage.swath, EXCLUDED.swath), 3)),
+        SET cover = CASE WHEN coverage_recompute_coverage.cover IS NULL
+                           OR length(coverage_recompute_coverage.cover) <> length(EXCLUDED.cover)
+                         THEN EXCLUDED.cover ELSE coverage_recompute_coverage.cover | EXCLUDED.cover END,
             patrols = coverage_recompute_coverage.patrols + EXCLUDED.patrols`,
     [jobId],
   )
@@ -258,8 +262,10 @@ export async function swapInStagedRows(
     p.slice(1),
   )
   const coverage = await tx.query(
-    `INSERT INTO zone_period_coverage (zone_id, period_kind, period_start, srid, piece, division_code, swath, patrols)
-     SELECT s.zone_id, s.period_kind, s.period_start, s.srid, s.piece, s.division_code, s.swath, s.patrols
+    `INSERT INTO zone_period_coverage (zone_id, period_kind, period_start, srid, piece, division_code, swath, cover,
+                                       cell_area, road_mask, road_cell_m, patrols)
+     SELECT s.zone_id, s.period_kind, s.period_start, s.srid, s.piece, s.division_code, s.swath, s.cover,
+            s.cell_area, s.road_mask, s.road_cell_m, s.patrols
        FROM coverage_recompute_coverage s
       WHERE s.job_id = $1::uuid AND s.division_code = $2::text
         AND ${periodWithin('s', 3, 4)}

@@ -1,0 +1,218 @@
+/**
+ * The sight swath as a raster: cells of SWATH_CELL_M metres on a grid fixed in the metric CRS
+ * (column = floor(x / SWATH_CELL_M), row = floor(y / SWATH_CELL_M)). A cell belongs to a zone piece
+ * when its centre lies inside the piece, and is seen when its centre lies within the sight radius of
+ * a leg of the track (the straight line between two consecutive fixes). A zone's swath share is then
+ * seen cells / cells, per piece weighted by the piece's exact area per cell.
+ *
+ * Why a raster and not the exact buffer: the exact union of the swaths of a month's noisy tracks per
+ * zone is the dominant cost of matching (buffering a vehicle's jittery track and unioning it with the
+ * period's swath so far took ~80 % of a post), while a bit set is unioned by OR and measured by a bit
+ * count, in the database (`bit varying`, `|`, `bit_count`). At 5 m cells against a 50 m radius the
+ * share differs from the exact one by a fraction of a percentage point on the zones of a county
+ * (checked against turf's buffer ∩ zone in the tests and against the naive PostGIS query in the bench).
+ *
+ * Every bit set here is laid out as PostgreSQL's `bit varying` reads a hex literal: cell (col, row) of
+ * a grid is bit index (row − y0)·w + (col − x0), most significant bit of each byte first; w is a
+ * multiple of 8 so that every set is a whole number of bytes and its hex text casts exactly.
+ */
+
+export const SWATH_CELL_M = 5
+
+/** A piece's box of cells: columns [x0, x0 + w), rows [y0, y0 + h). */
+export interface CellGrid {
+  x0: number
+  y0: number
+  w: number
+  h: number
+}
+
+/** A point in the metric CRS. */
+export interface XY {
+  x: number
+  y: number
+}
+
+/** The grid of cells whose centres can lie in the box [minX, maxX] × [minY, maxY]. */
+export function gridFor(
+  minX: number,
+  minY: number,
+  maxX: number,
+  maxY: number,
+  cell = SWATH_CELL_M,
+): CellGrid {
+  const x0 = Math.floor(minX / cell)
+  const y0 = Math.floor(minY / cell)
+  const w = Math.max(1, Math.floor(maxX / cell) - x0 + 1)
+  const h = Math.max(1, Math.floor(maxY / cell) - y0 + 1)
+  return { x0, y0, w: Math.ceil(w / 8) * 8, h }
+}
+
+export function emptyBits(g: CellGrid): Uint8Array {
+  return new Uint8Array((g.w * g.h) >> 3)
+}
+
+/** Sets bits [from, to] (inclusive) of one row. */
+function setRun(bits: Uint8Array, g: CellGrid, row: number, from: number, to: number): void {
+  const lo = Math.max(0, from)
+  const hi = Math.min(g.w - 1, to)
+  if (lo > hi || row < 0 || row >= g.h) return
+  const base = row * g.w
+  let k = base + lo
+  const end = base + hi
+  while (k <= end && (k & 7) !== 0) {
+    bits[k >> 3]! |= 0x80 >> (k & 7)
+    k++
+  }
+  while (k + 7 <= end) {
+    bits[k >> 3] = 0xff
+    k += 8
+  }
+  while (k <= end) {
+    bits[k >> 3]! |= 0x80 >> (k & 7)
+    k++
+  }
+}
+
+/** Columns (relative to the grid) whose cell centres lie in [lo, hi] (metres). */
+function columnsOf(lo: number, hi: number, g: CellGrid, cell: number): [number, number] {
+  return [Math.ceil(lo / cell - 0.5) - g.x0, Math.floor(hi / cell - 0.5) - g.x0]
+}
+
+/**
+ * The cells of `g` whose centres lie inside the polygons (rings of [x, y] in the metric CRS; holes
+ * by the even–odd rule, as OGC polygons are). A centre exactly on an edge shared by two pieces falls
+ * in exactly one of them (half-open rules in both directions).
+ */
+export function rasterizePolygons(
+  polygons: readonly (readonly (readonly (readonly number[])[])[])[],
+  g: CellGrid,
+  cell = SWATH_CELL_M,
+): { bits: Uint8Array; count: number } {
+  const bits = emptyBits(g)
+  const xs: number[] = []
+  for (let row = 0; row < g.h; row++) {
+    const yc = (g.y0 + row + 0.5) * cell
+    xs.length = 0
+    for (const polygon of polygons) {
+      for (const ring of polygon) {
+        for (let i = 0, n = ring.length; i < n - 1; i++) {
+          const a = ring[i]!
+          const b = ring[i + 1]!
+          const ay = a[1]!
+          const by = b[1]!
+          if ((ay <= yc && yc < by) || (by <= yc && yc < ay)) {
+            xs.push(a[0]! + ((yc - ay) / (by - ay)) * (b[0]! - a[0]!))
+          }
+        }
+      }
+    }
+    if (xs.length < 2) continue
+    xs.sort((p, q) => p - q)
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      // centres in [xs[i], xs[i+1])
+      const from = Math.ceil(xs[i]! / cell - 0.5) - g.x0
+      let to = Math.floor(xs[i + 1]! / cell - 0.5) - g.x0
+      if ((g.x0 + to + 0.5) * cell >= xs[i + 1]!) to--
+      setRun(bits, g, row, from, to)
+    }
+  }
+  return { bits, count: countBits(bits) }
+}
+
+/**
+ * Marks the cells of `g` whose centres lie within `r` of the leg a→b (a capsule: the two end discs
+ * and the band between them). Each row of cells meets the capsule, a convex set, in one interval.
+ */
+export function rasterizeLeg(
+  bits: Uint8Array,
+  g: CellGrid,
+  a: XY,
+  b: XY,
+  r: number,
+  cell = SWATH_CELL_M,
+): void {
+  const minRow = Math.ceil((Math.min(a.y, b.y) - r) / cell - 0.5) - g.y0
+  const maxRow = Math.floor((Math.max(a.y, b.y) + r) / cell - 0.5) - g.y0
+  if (maxRow < 0 || minRow >= g.h) return
+  const dx = b.x - a.x
+  const dy = b.y - a.y
+  const len = Math.hypot(dx, dy)
+  const ux = len > 0 ? dx / len : 0
+  const uy = len > 0 ? dy / len : 0
+  const r2 = r * r
+  for (let row = Math.max(0, minRow), last = Math.min(g.h - 1, maxRow); row <= last; row++) {
+    const yc = (g.y0 + row + 0.5) * cell
+    let lo = Infinity
+    let hi = -Infinity
+    for (const p of len > 0 ? [a, b] : [a]) {
+      const d = yc - p.y
+      if (d * d <= r2) {
+        const s = Math.sqrt(r2 - d * d)
+        lo = Math.min(lo, p.x - s)
+        hi = Math.max(hi, p.x + s)
+      }
+    }
+    if (len > 0) {
+      // the band: 0 ≤ (P − a)·u ≤ len and |(P − a) × u| ≤ r, with P = (x, yc)
+      const ey = yc - a.y
+      let bandLo = -Infinity
+      let bandHi = Infinity
+      // along: (x − a.x)·ux + ey·uy ∈ [0, len]
+      if (ux !== 0) {
+        const p = (0 - ey * uy) / ux + a.x
+        const q = (len - ey * uy) / ux + a.x
+        bandLo = Math.max(bandLo, Math.min(p, q))
+        bandHi = Math.min(bandHi, Math.max(p, q))
+      } else if (ey * uy < 0 || ey * uy > len) {
+        bandLo = Infinity
+      }
+      // across: (x − a.x)·uy − ey·ux ∈ [−r, r]
+      if (uy !== 0) {
+        const p = (-r + ey * ux) / uy + a.x
+        const q = (r + ey * ux) / uy + a.x
+        bandLo = Math.max(bandLo, Math.min(p, q))
+        bandHi = Math.min(bandHi, Math.max(p, q))
+      } else if (Math.abs(ey * ux) > r) {
+        bandLo = Infinity
+      }
+      if (bandLo <= bandHi) {
+        lo = Math.min(lo, bandLo)
+        hi = Math.max(hi, bandHi)
+      }
+    }
+    if (lo > hi) continue
+    const [from, to] = columnsOf(lo, hi, g, cell)
+    setRun(bits, g, row, from, to)
+  }
+}
+
+/** a &= b (same grid). */
+export function andBits(a: Uint8Array, b: Uint8Array): Uint8Array {
+  for (let i = 0; i < a.length; i++) a[i]! &= b[i]!
+  return a
+}
+
+const POPCOUNT = new Uint8Array(256).map((_, i) => {
+  let n = 0
+  for (let v = i; v; v >>= 1) n += v & 1
+  return n
+})
+
+export function countBits(bits: Uint8Array): number {
+  let n = 0
+  for (let i = 0; i < bits.length; i++) n += POPCOUNT[bits[i]!]!
+  return n
+}
+
+/** The hex text PostgreSQL casts to the same `bit varying` (with an 'x' in front). */
+export function bitsToHex(bits: Uint8Array): string {
+  return Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength).toString('hex')
+}
+
+/** PostgreSQL's text of a `bit varying` ('0101…') back to bytes. */
+export function bitsFromText(text: string): Uint8Array {
+  const out = new Uint8Array(Math.ceil(text.length / 8))
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 49) out[k >> 3]! |= 0x80 >> (k & 7)
+  return out
+}

@@ -1,0 +1,236 @@
+import type { Queryable } from '../../db/port.js'
+import {
+  andBits,
+  bitsToHex,
+  countBits,
+  emptyBits,
+  gridFor,
+  rasterizeLeg,
+  rasterizePolygons,
+  SWATH_CELL_M,
+  type CellGrid,
+  type XY,
+} from '../../domain/coverage/swath-raster.js'
+import { zonesInForceJoin } from '../zones/in-force.js'
+
+/**
+ * The raster side of matching (swath-raster.ts): which cells of each zone piece near a day's track
+ * the track's sight swath covers. Pieces (zone_pieces) lie each in one cell of the 1 km grid and
+ * never change once prepared, so their cell masks are computed once per process from the piece's
+ * geometry and kept in memory.
+ */
+
+/** A zone piece as a raster: its grid, the cells whose centres lie in it, and its road cells. */
+export interface PieceRaster {
+  grid: CellGrid
+  mask: Uint8Array
+  maskCells: number
+  /** exact area of the piece (m², metric CRS) / maskCells */
+  cellArea: number
+  /** road centre-line cells of the piece (inside the mask), and road length per such cell */
+  roadMask: Uint8Array | null
+  roadCellM: number
+}
+
+const MAX_CACHED_PIECES = 40_000
+const pieceCache = new Map<string, PieceRaster>()
+
+const pieceKey = (zoneId: string, srid: number, piece: number) => `${zoneId}/${srid}/${piece}`
+
+/** A piece of a zone in force near the day's track. */
+export interface DayPiece {
+  zone_id: string
+  piece: number
+  tier: number
+  cell_i: number
+  cell_j: number
+  /** the whole zone's area in the metric CRS (zone_metric) */
+  zone_area: number
+}
+
+/** Pieces, in the given 1 km cells, of the county's zones in force on the day. */
+export async function readDayPieces(
+  tx: Queryable,
+  q: { countyCode: string; srid: number; date: string; cells: readonly [number, number][] },
+): Promise<DayPiece[]> {
+  if (q.cells.length === 0) return []
+  const res = await tx.query<DayPiece>(
+    `SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, m.area AS zone_area
+       FROM unnest($4::integer[], $5::integer[]) AS c(i, j)
+       JOIN zone_pieces zp ON zp.srid = $2::integer AND zp.cell_i = c.i AND zp.cell_j = c.j
+       JOIN (${zonesInForceJoin(3)}) ON z.id = zp.zone_id AND z.division_code = $1::text
+       JOIN zone_metric m ON m.zone_id = zp.zone_id AND m.srid = $2::integer
+      ORDER BY zp.zone_id, zp.piece`,
+    [q.countyCode, q.srid, q.date, q.cells.map((c) => c[0]), q.cells.map((c) => c[1])],
+  )
+  return res.rows
+}
+
+interface PieceShapeRow {
+  zone_id: string
+  piece: number
+  geom: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] }
+  road: { type: string; coordinates: number[][] | number[][][] } | null
+}
+
+/** The rasters of the pieces, from the cache or computed from their stored geometry (one query). */
+export async function pieceRasters(
+  tx: Queryable,
+  srid: number,
+  pieces: readonly { zone_id: string; piece: number }[],
+): Promise<Map<string, PieceRaster>> {
+  const out = new Map<string, PieceRaster>()
+  const missing: { zone_id: string; piece: number }[] = []
+  for (const p of pieces) {
+    const key = pieceKey(p.zone_id, srid, p.piece)
+    const hit = pieceCache.get(key)
+    if (hit) out.set(key, hit)
+    else missing.push(p)
+  }
+  if (missing.length === 0) return out
+  const res = await tx.query<PieceShapeRow>(
+    `SELECT zp.zone_id, zp.piece, ST_AsGeoJSON(zp.geom, 4)::json AS geom, ST_AsGeoJSON(r.road, 4)::json AS road
+       FROM unnest($2::uuid[], $3::integer[]) AS k(zone_id, piece)
+       JOIN zone_pieces zp ON zp.zone_id = k.zone_id AND zp.srid = $1::integer AND zp.piece = k.piece
+       LEFT JOIN zone_piece_roads r ON r.zone_id = zp.zone_id AND r.srid = zp.srid AND r.piece = zp.piece`,
+    [srid, missing.map((p) => p.zone_id), missing.map((p) => p.piece)],
+  )
+  if (pieceCache.size + res.rows.length > MAX_CACHED_PIECES) pieceCache.clear()
+  for (const row of res.rows) {
+    const raster = rasterizePiece(row)
+    const key = pieceKey(row.zone_id, srid, row.piece)
+    pieceCache.set(key, raster)
+    out.set(key, raster)
+  }
+  return out
+}
+
+export function pieceRasterOf(
+  rasters: Map<string, PieceRaster>,
+  srid: number,
+  p: { zone_id: string; piece: number },
+): PieceRaster | undefined {
+  return rasters.get(pieceKey(p.zone_id, srid, p.piece))
+}
+
+function rasterizePiece(row: PieceShapeRow): PieceRaster {
+  const polygons = (
+    row.geom.type === 'Polygon' ? [row.geom.coordinates] : row.geom.coordinates
+  ) as number[][][][]
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
+  let area = 0
+  for (const polygon of polygons) {
+    polygon.forEach((ring, i) => {
+      const a = ringArea(ring)
+      area += i === 0 ? Math.abs(a) : -Math.abs(a)
+      for (const [x, y] of ring) {
+        minX = Math.min(minX, x!)
+        maxX = Math.max(maxX, x!)
+        minY = Math.min(minY, y!)
+        maxY = Math.max(maxY, y!)
+      }
+    })
+  }
+  const grid = gridFor(minX, minY, maxX, maxY)
+  let { bits: mask, count: maskCells } = rasterizePolygons(polygons, grid)
+  if (maskCells === 0) {
+    // a sliver narrower than a cell holds no cell centre: it stands for the cells its vertices lie in
+    mask = emptyBits(grid)
+    for (const polygon of polygons) for (const ring of polygon) markLineCells(mask, grid, ring)
+    maskCells = countBits(mask)
+  }
+  let roadMask: Uint8Array | null = null
+  let roadCellM = 0
+  if (row.road) {
+    const lines = (
+      row.road.type === 'LineString' ? [row.road.coordinates] : row.road.coordinates
+    ) as number[][][]
+    roadMask = emptyBits(grid)
+    let length = 0
+    for (const line of lines) length += markLineCells(roadMask, grid, line)
+    andBits(roadMask, mask)
+    const roadCells = countBits(roadMask)
+    roadCellM = roadCells > 0 ? length / roadCells : 0
+  }
+  return { grid, mask, maskCells, cellArea: maskCells > 0 ? area / maskCells : 0, roadMask, roadCellM }
+}
+
+/** Shoelace area of a ring (signed). */
+function ringArea(ring: readonly number[][]): number {
+  let s = 0
+  for (let i = 0; i + 1 < ring.length; i++)
+    s += ring[i]![0]! * ring[i + 1]![1]! - ring[i + 1]![0]! * ring[i]![1]!
+  return s / 2
+}
+
+/** Marks the cells a polyline passes through (sampled every fifth of a cell); answers its length. */
+function markLineCells(bits: Uint8Array, g: CellGrid, line: readonly number[][]): number {
+  let length = 0
+  const step = SWATH_CELL_M / 5
+  const mark = (x: number, y: number) => {
+    const col = Math.floor(x / SWATH_CELL_M) - g.x0
+    const row = Math.floor(y / SWATH_CELL_M) - g.y0
+    if (col >= 0 && col < g.w && row >= 0 && row < g.h) {
+      const k = row * g.w + col
+      bits[k >> 3]! |= 0x80 >> (k & 7)
+    }
+  }
+  for (let i = 0; i + 1 < line.length; i++) {
+    const [ax, ay] = line[i] as [number, number]
+    const [bx, by] = line[i + 1] as [number, number]
+    const len = Math.hypot(bx - ax, by - ay)
+    length += len
+    const n = Math.max(1, Math.ceil(len / step))
+    for (let s = 0; s <= n; s++) mark(ax + ((bx - ax) * s) / n, ay + ((by - ay) * s) / n)
+  }
+  return length
+}
+
+/** The legs (metric CRS) near each 1 km cell: within the radius of the cell's square. */
+export function legsByCell(
+  lines: readonly (readonly XY[])[],
+  r: number,
+  cellM: number,
+): Map<string, [XY, XY][]> {
+  const out = new Map<string, [XY, XY][]>()
+  for (const line of lines) {
+    for (let i = 0; i + 1 < line.length || (line.length === 1 && i === 0); i++) {
+      const a = line[i]!
+      const b = line[i + 1] ?? a
+      const i0 = Math.floor((Math.min(a.x, b.x) - r) / cellM)
+      const i1 = Math.floor((Math.max(a.x, b.x) + r) / cellM)
+      const j0 = Math.floor((Math.min(a.y, b.y) - r) / cellM)
+      const j1 = Math.floor((Math.max(a.y, b.y) + r) / cellM)
+      for (let ci = i0; ci <= i1; ci++) {
+        for (let cj = j0; cj <= j1; cj++) {
+          const key = `${ci},${cj}`
+          const list = out.get(key)
+          if (list) list.push([a, b])
+          else out.set(key, [[a, b]])
+        }
+      }
+    }
+  }
+  return out
+}
+
+/** The piece's cells the legs' sight swath covers (inside the piece), and how many. */
+export function sweptCells(
+  raster: PieceRaster,
+  legs: readonly [XY, XY][],
+  r: number,
+): { bits: Uint8Array; count: number } {
+  const bits = emptyBits(raster.grid)
+  const g = raster.grid
+  const [minX, minY] = [(g.x0 - 1) * SWATH_CELL_M - r, (g.y0 - 1) * SWATH_CELL_M - r]
+  const [maxX, maxY] = [(g.x0 + g.w + 1) * SWATH_CELL_M + r, (g.y0 + g.h + 1) * SWATH_CELL_M + r]
+  for (const [a, b] of legs) {
+    if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
+    if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
+    rasterizeLeg(bits, g, a, b, r)
+  }
+  andBits(bits, raster.mask)
+  return { bits, count: countBits(bits) }
+}
+
+export { bitsToHex }
