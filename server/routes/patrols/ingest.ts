@@ -417,20 +417,20 @@ export function linesWithin(
   segments: readonly (readonly { x: number; y: number; t: number }[])[],
   fromMs: number,
   toMs: number,
-): { x: number; y: number }[][] {
-  const out: { x: number; y: number }[][] = []
+): { x: number; y: number; t: number }[][] {
+  const out: { x: number; y: number; t: number }[][] = []
   const at = (a: { x: number; y: number; t: number }, b: { x: number; y: number; t: number }, t: number) => {
     const f = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t)
-    return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y) }
+    return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y), t }
   }
   for (const seg of segments) {
-    let line: { x: number; y: number }[] = []
+    let line: { x: number; y: number; t: number }[] = []
     for (let i = 0; i < seg.length; i++) {
       const p = seg[i]!
       const prev = seg[i - 1]
       const inside = p.t >= fromMs && p.t <= toMs
       if (prev && line.length === 0 && inside && prev.t < fromMs) line.push(at(prev, p, fromMs))
-      if (inside) line.push({ x: p.x, y: p.y })
+      if (inside) line.push({ x: p.x, y: p.y, t: p.t })
       else if (prev && p.t > toMs && prev.t <= toMs && prev.t >= fromMs) line.push(at(prev, p, toMs))
       else if (prev && prev.t < fromMs && p.t > toMs) line.push(at(prev, p, fromMs), at(prev, p, toMs))
       if (!inside && line.length > 0) {

@@ -22,6 +22,9 @@ import { zonesInForceJoin } from '../zones/in-force.js'
 
 /** A zone piece as a raster: its grid, the cells whose centres lie in it, and its road cells. */
 export interface PieceRaster {
+  /** the piece's polygons (rings of [x, y] in the metric CRS) and their box */
+  polygons: number[][][][]
+  bbox: [number, number, number, number]
   grid: CellGrid
   mask: Uint8Array
   maskCells: number
@@ -55,10 +58,22 @@ export async function readDayPieces(
 ): Promise<DayPiece[]> {
   if (q.cells.length === 0) return []
   const res = await tx.query<DayPiece>(
-    `SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, m.area AS zone_area
-       FROM unnest($4::integer[], $5::integer[]) AS c(i, j)
-       JOIN zone_pieces zp ON zp.srid = $2::integer AND zp.cell_i = c.i AND zp.cell_j = c.j
-       JOIN (${zonesInForceJoin(3)}) ON z.id = zp.zone_id AND z.division_code = $1::text
+    `WITH
+     -- the pieces in the cells first (index on srid, cell): joined to the zones first, the planner
+     -- misjudges the row-level-security range on zones and walks every zone of the county; for the
+     -- same reason the county is checked on the pieces, so that each zone is found by its key
+     cell_piece AS MATERIALIZED (
+       SELECT zp.*
+         FROM unnest($4::integer[], $5::integer[]) AS c(i, j)
+        -- one index probe per cell (OFFSET 0 keeps the planner from turning this into a scan of the
+        -- whole table filtered by cell, which it estimates as cheaper under row-level security)
+        CROSS JOIN LATERAL (
+              SELECT x.zone_id, x.piece, x.cell_i, x.cell_j FROM zone_pieces x
+               WHERE x.srid = $2::integer AND x.cell_i = c.i AND x.cell_j = c.j AND x.division_code = $1::text
+              OFFSET 0) AS zp)
+     SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, m.area AS zone_area
+       FROM cell_piece zp
+       JOIN (${zonesInForceJoin(3)}) ON z.id = zp.zone_id
        JOIN zone_metric m ON m.zone_id = zp.zone_id AND m.srid = $2::integer
       ORDER BY zp.zone_id, zp.piece`,
     [q.countyCode, q.srid, q.date, q.cells.map((c) => c[0]), q.cells.map((c) => c[1])],
@@ -91,7 +106,10 @@ export async function pieceRasters(
   const res = await tx.query<PieceShapeRow>(
     `SELECT zp.zone_id, zp.piece, ST_AsGeoJSON(zp.geom, 4)::json AS geom, ST_AsGeoJSON(r.road, 4)::json AS road
        FROM unnest($2::uuid[], $3::integer[]) AS k(zone_id, piece)
-       JOIN zone_pieces zp ON zp.zone_id = k.zone_id AND zp.srid = $1::integer AND zp.piece = k.piece
+       -- one probe of the key per piece (OFFSET 0: see readDayPieces)
+       CROSS JOIN LATERAL (
+             SELECT x.zone_id, x.piece, x.srid, x.geom FROM zone_pieces x
+              WHERE x.zone_id = k.zone_id AND x.srid = $1::integer AND x.piece = k.piece OFFSET 0) AS zp
        LEFT JOIN zone_piece_roads r ON r.zone_id = zp.zone_id AND r.srid = zp.srid AND r.piece = zp.piece`,
     [srid, missing.map((p) => p.zone_id), missing.map((p) => p.piece)],
   )
@@ -152,7 +170,16 @@ function rasterizePiece(row: PieceShapeRow): PieceRaster {
     const roadCells = countBits(roadMask)
     roadCellM = roadCells > 0 ? length / roadCells : 0
   }
-  return { grid, mask, maskCells, cellArea: maskCells > 0 ? area / maskCells : 0, roadMask, roadCellM }
+  return {
+    polygons,
+    bbox: [minX, minY, maxX, maxY],
+    grid,
+    mask,
+    maskCells,
+    cellArea: maskCells > 0 ? area / maskCells : 0,
+    roadMask,
+    roadCellM,
+  }
 }
 
 /** Shoelace area of a ring (signed). */
@@ -186,17 +213,22 @@ function markLineCells(bits: Uint8Array, g: CellGrid, line: readonly number[][])
   return length
 }
 
+/** A fix in the metric CRS with its time (epoch ms). */
+export interface TimedXY extends XY {
+  t: number
+}
+
 /** The legs (metric CRS) near each 1 km cell: within the radius of the cell's square. */
 export function legsByCell(
-  lines: readonly (readonly XY[])[],
+  lines: readonly (readonly TimedXY[])[],
   r: number,
   cellM: number,
-): Map<string, [XY, XY][]> {
-  const out = new Map<string, [XY, XY][]>()
+): Map<string, [TimedXY, TimedXY][]> {
+  const out = new Map<string, [TimedXY, TimedXY][]>()
   for (const line of lines) {
-    for (let i = 0; i + 1 < line.length || (line.length === 1 && i === 0); i++) {
+    for (let i = 0; i + 1 < line.length; i++) {
       const a = line[i]!
-      const b = line[i + 1] ?? a
+      const b = line[i + 1]!
       const i0 = Math.floor((Math.min(a.x, b.x) - r) / cellM)
       const i1 = Math.floor((Math.max(a.x, b.x) + r) / cellM)
       const j0 = Math.floor((Math.min(a.y, b.y) - r) / cellM)

@@ -1,0 +1,103 @@
+// Where a leg runs inside a polygon (leg-clip.ts) against an independent computation: the leg
+// sampled every 1/4000 of its length, each sample tested with turf's booleanPointInPolygon.
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
+import { point, polygon } from '@turf/turf'
+import { describe, expect, it } from 'vitest'
+import { legInside } from '../../server/domain/coverage/leg-clip.js'
+
+const ZONE = [
+  [
+    [0, 0],
+    [300, 0],
+    [300, 200],
+    [180, 200],
+    [180, 80],
+    [120, 80],
+    [120, 200],
+    [0, 200],
+    [0, 0],
+  ],
+  // a hole
+  [
+    [30, 30],
+    [70, 30],
+    [70, 70],
+    [30, 70],
+    [30, 30],
+  ],
+]
+
+/** The sampled share of the leg inside, and the first and last inside sample. */
+function sampled(ax: number, ay: number, bx: number, by: number) {
+  const zone = polygon(ZONE)
+  const n = 4000
+  let inside = 0
+  let first = Infinity
+  let last = -Infinity
+  for (let k = 0; k < n; k++) {
+    const t = (k + 0.5) / n
+    if (booleanPointInPolygon(point([ax + t * (bx - ax), ay + t * (by - ay)]), zone)) {
+      inside++
+      first = Math.min(first, t)
+      last = Math.max(last, t)
+    }
+  }
+  return { share: inside / n, first, last }
+}
+
+/** A seeded pseudo-random sequence (mulberry32), so that failures reproduce. */
+function random(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('leg inside a polygon', () => {
+  it('the share inside, entry and exit agree with sampling on random legs through a U-shaped zone with a hole', () => {
+    const rnd = random(7)
+    let crossing = 0
+    for (let i = 0; i < 300; i++) {
+      const [ax, ay, bx, by] = [rnd() * 400 - 50, rnd() * 300 - 50, rnd() * 400 - 50, rnd() * 300 - 50]
+      const got = legInside(ax, ay, bx, by, [ZONE])
+      const want = sampled(ax, ay, bx, by)
+      const share = got.parts.reduce((s, [f0, f1]) => s + f1 - f0, 0)
+      expect(Math.abs(share - want.share), `leg ${i}`).toBeLessThan(0.001)
+      if (want.share > 0) {
+        expect(got.meets).toBe(true)
+        expect(Math.abs(got.first - want.first)).toBeLessThan(0.001)
+        expect(Math.abs(got.last - want.last)).toBeLessThan(0.001)
+        if (got.parts.length > 1) crossing++
+      }
+    }
+    // not vacuous: many legs go in and out more than once (the U and the hole)
+    expect(crossing).toBeGreaterThan(10)
+  })
+
+  it('a fast crossing of a narrow strip between two fixes is inside for the strip’s width', () => {
+    const strip = [
+      [
+        [100, -500],
+        [110, -500],
+        [110, 500],
+        [100, 500],
+        [100, -500],
+      ],
+    ]
+    const got = legInside(0, 0, 400, 0, [strip])
+    expect(got.parts).toHaveLength(1)
+    expect(got.parts[0]![0]).toBeCloseTo(0.25, 9)
+    expect(got.parts[0]![1]).toBeCloseTo(0.275, 9)
+  })
+
+  it('a device standing still is inside for the whole leg when its point is, and a touch meets without a part inside', () => {
+    expect(legInside(10, 10, 10, 10, [ZONE]).parts).toEqual([[0, 1]])
+    expect(legInside(50, 50, 50, 50, [ZONE]).meets).toBe(false) // in the hole
+    const touch = legInside(-10, -10, 10, 0, [ZONE]) // ends on the bottom edge at (10, 0)
+    expect(touch.meets).toBe(true)
+    expect(touch.parts).toEqual([])
+  })
+})
