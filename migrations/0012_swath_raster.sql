@@ -61,3 +61,10 @@ SELECT c.division_code, 'requested', min(c.period_start),
   JOIN divisions d ON d.code = c.division_code
  WHERE c.cover IS NULL
  GROUP BY c.division_code;
+
+-- Coverage reads (coverage-queries.ts, road-coverage.ts) take a county's rows of a span by this
+-- index alone (index-only scans): the rows themselves are wide now that they carry bit sets, and
+-- fetching them took ~70 of ~240 ms of a county-month read.
+CREATE INDEX zone_period_coverage_read_idx ON zone_period_coverage (division_code, period_start)
+  INCLUDE (zone_id, period_kind, srid, swath_area, road_seen_m);
+DROP INDEX zone_period_coverage_division_idx;
