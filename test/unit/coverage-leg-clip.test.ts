@@ -3,6 +3,7 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
 import { point, polygon } from '@turf/turf'
 import { describe, expect, it } from 'vitest'
+import { Random } from '../../scripts/demo/random.js'
 import { legInside } from '../../server/domain/coverage/leg-clip.js'
 
 const ZONE = [
@@ -45,20 +46,10 @@ function sampled(ax: number, ay: number, bx: number, by: number) {
   return { share: inside / n, first, last }
 }
 
-/** A seeded pseudo-random sequence (mulberry32), so that failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 describe('leg inside a polygon', () => {
   it('the share inside, entry and exit agree with sampling on random legs through a U-shaped zone with a hole', () => {
-    const rnd = random(7)
+    const random = new Random(7)
+    const rnd = () => random.next()
     let crossing = 0
     for (let i = 0; i < 300; i++) {
       const [ax, ay, bx, by] = [rnd() * 400 - 50, rnd() * 300 - 50, rnd() * 400 - 50, rnd() * 300 - 50]

@@ -4,6 +4,7 @@
 import { area, buffer, intersect, lineString, polygon, featureCollection } from '@turf/turf'
 import proj4 from 'proj4'
 import { describe, expect, it } from 'vitest'
+import { Random } from '../../scripts/demo/random.js'
 import {
   andBits,
   bitsFromText,
@@ -17,17 +18,6 @@ import {
 } from '../../server/domain/coverage/swath-raster.js'
 
 const CELL_AREA = SWATH_CELL_M * SWATH_CELL_M
-
-/** A seeded pseudo-random sequence (mulberry32), so that failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('swath raster', () => {
   it('a polygon holds the cells whose centres lie in it: an aligned square exactly, a triangle and a holed square by area', () => {
@@ -106,7 +96,8 @@ describe('swath raster', () => {
   })
 
   it('the cells within the radius of random walks cover the area turf buffers, within 1 % of it', () => {
-    const rnd = random(20261127)
+    const random = new Random(20261127)
+    const rnd = () => random.next()
     // a local metric CRS around a point in China, so that turf's geodesic buffer can be compared
     const local = '+proj=tmerc +lat_0=30 +lon_0=104 +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs'
     const toLonLat = (x: number, y: number) => proj4(local, 'EPSG:4326', [x, y]) as [number, number]
