@@ -187,23 +187,14 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { ...tileResponses, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      const { z, x, y } = request.params
-      requireTileAddress({ z, x, y })
-      const span = defaultSpan(request.query.from, request.query.to)
-      const division = request.query.division ?? request.principal.divisionCode
-      const tile = await request.db.transaction((tx) =>
-        renderLayerTile(tx, {
-          sql: COVERAGE_TILE_SOURCE,
-          params: [span.from, span.to, division],
-          layerName: 'coverage',
-          z,
-          x,
-          y,
-        }),
-      )
-      return sendTile(request, reply, tile)
-    },
+    (request, reply) =>
+      sendSpanLayerTile(
+        request,
+        reply,
+        { ...request.params, ...request.query },
+        COVERAGE_TILE_SOURCE,
+        'coverage',
+      ),
   )
 
   app.get(
@@ -222,24 +213,33 @@ const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { ...tileResponses, ...problemResponses },
       },
     },
-    async (request, reply) => {
-      const { z, x, y } = request.params
-      requireTileAddress({ z, x, y })
-      const span = defaultSpan(request.query.from, request.query.to)
-      const division = request.query.division ?? request.principal.divisionCode
-      const tile = await request.db.transaction((tx) =>
-        renderLayerTile(tx, {
-          sql: TRACKS_TILE_SOURCE,
-          params: [span.from, span.to, division],
-          layerName: 'tracks',
-          z,
-          x,
-          y,
-        }),
-      )
-      return sendTile(request, reply, tile)
-    },
+    (request, reply) =>
+      sendSpanLayerTile(
+        request,
+        reply,
+        { ...request.params, ...request.query },
+        TRACKS_TILE_SOURCE,
+        'tracks',
+      ),
   )
+}
+
+/** A layer of one span's rows of the caller's (or the asked) division: coverage cells, tracks. */
+async function sendSpanLayerTile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  asked: { z: number; x: number; y: number; from?: string; to?: string; division?: string },
+  sql: string,
+  layerName: string,
+): Promise<FastifyReply> {
+  const { z, x, y } = asked
+  requireTileAddress({ z, x, y })
+  const span = defaultSpan(asked.from, asked.to)
+  const division = asked.division ?? request.principal.divisionCode
+  const tile = await request.db.transaction((tx) =>
+    renderLayerTile(tx, { sql, params: [span.from, span.to, division], layerName, z, x, y }),
+  )
+  return sendTile(request, reply, tile)
 }
 
 /** 400 naming the coordinate when z/x/y is not a tile of the grid. */
