@@ -2,7 +2,7 @@ import proj4 from 'proj4'
 import type { Queryable } from '../../db/port.js'
 import type { ScopedDb } from '../../db/scoped-db.js'
 import { conflict, notFound, unprocessable, type ProblemDetailItem } from '../../errors.js'
-import { beijingDaysSpanned, type DayWindow } from '../../domain/coverage/beijing-days.js'
+import { beijingDateOf, beijingDaysSpanned, type DayWindow } from '../../domain/coverage/beijing-days.js'
 import { hashPatrolContent } from '../../domain/coverage/content-hash.js'
 import { lineStringMHex } from '../../domain/coverage/ewkb.js'
 import { findTrackCells, GRID_CELL_SIZE_M } from '../../domain/coverage/grid-cells.js'
@@ -72,9 +72,11 @@ export async function ingestPatrol(
   submission: PatrolSubmission,
   opts: { postedBy: string | null; rules?: RuleSet; now?: number },
 ): Promise<IngestResult> {
-  // the rules in force for the posting unit's county (rule sets per jurisdiction)
-  const rules = opts.rules ?? (await rulesInForceForUnit(db, submission.unitId))
-  const prepared = preparePatrol(submission, { ...opts, rules })
+  // the rules in force for the posting unit's county on the day the patrol started (rule sets per
+  // jurisdiction, by effective date): a track posted late is judged by the rules of its day
+  const raw = readTrack(submission, opts.now)
+  const rules = opts.rules ?? (await rulesInForceForUnit(db, submission.unitId, dayOfFirstFix(raw)))
+  const prepared = preparePatrol(submission, { ...opts, rules }, raw)
   return db.transaction((tx) => storePreparedPatrol(tx, prepared, { ...opts, rules }))
 }
 
@@ -92,12 +94,14 @@ export async function ingestPatrolBatch(
   const rulesOfUnit = new Map<string, RuleSet>()
   const prepared: { patrol: PreparedPatrol; rules: RuleSet }[] = []
   for (const s of submissions) {
-    let rules = opts.rules ?? rulesOfUnit.get(s.unitId)
+    const raw = readTrack(s, opts.now)
+    const day = dayOfFirstFix(raw)
+    let rules = opts.rules ?? rulesOfUnit.get(`${s.unitId}/${day}`)
     if (!rules) {
-      rules = await rulesInForceForUnit(db, s.unitId)
-      rulesOfUnit.set(s.unitId, rules)
+      rules = await rulesInForceForUnit(db, s.unitId, day)
+      rulesOfUnit.set(`${s.unitId}/${day}`, rules)
     }
-    prepared.push({ patrol: preparePatrol(s, { ...opts, rules }), rules })
+    prepared.push({ patrol: preparePatrol(s, { ...opts, rules }, raw), rules })
   }
   return db.transaction(async (tx) => {
     const out: IngestResult[] = []
@@ -120,9 +124,9 @@ export interface PreparedPatrol {
 export function preparePatrol(
   submission: PatrolSubmission,
   opts: { rules?: RuleSet; now?: number } = {},
+  raw: RawTrack = readTrack(submission, opts.now),
 ): PreparedPatrol {
   const rules = opts.rules ?? DEFAULT_RULE_SET
-  const raw = readTrack(submission, opts.now)
   const crs = readCrs(submission.crs)
   const contentHash = hashPatrolContent({
     unitId: submission.unitId,
@@ -260,6 +264,12 @@ export async function storePreparedPatrol(
   const summary = await readPatrolSummary(tx, patrolId)
   if (!summary) throw new Error(`patrol ${patrolId} vanished after insert`)
   return { status: 201, summary }
+}
+
+/** Beijing date of the earliest fix (the track's first day), 'YYYY-MM-DD'. */
+function dayOfFirstFix(raw: RawTrack): string {
+  const first = timeRange(raw.points)[0]
+  return beijingDateOf(Number.isFinite(first) ? first : Date.now())
 }
 
 function readTrack(s: PatrolSubmission, now: number | undefined): RawTrack {

@@ -123,12 +123,15 @@ export interface StoredPatrol {
   patrol_id: string
   division_code: string
   metric_srid: number
+  /** Beijing date of its first fix: the rules then in force are its rules */
+  started_on: string
 }
 
 /** The next patrols of the job still to match, in time order. */
 export async function nextPatrols(tx: Queryable, jobId: string, limit: number): Promise<StoredPatrol[]> {
   const res = await tx.query<StoredPatrol>(
-    `SELECT j.patrol_id, p.division_code, p.metric_srid
+    `SELECT j.patrol_id, p.division_code, p.metric_srid,
+            to_char(p.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS started_on
        FROM coverage_recompute_patrols j JOIN patrols p ON p.id = j.patrol_id
       WHERE j.job_id = $1::uuid AND NOT j.done
       ORDER BY j.started_at, j.patrol_id

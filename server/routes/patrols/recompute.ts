@@ -1,7 +1,8 @@
 /**
  * Recomputing a county's visits and swath coverage for a span of days, after a zone plan is filed
  * with an effective date in the past (the zones in force changed) or the rules changed (an admin
- * asks for it: rules are code here, DEFAULT_RULE_SET), from the stored cleaned segments.
+ * asks for it), from the stored cleaned segments; each patrol under the rules in force for its
+ * county on the day it started (rule sets per jurisdiction, by effective date).
  *
  * How reads keep serving the previous figures until the new ones are complete, on both databases:
  *
@@ -38,10 +39,11 @@ import {
   toCalendarDate,
   type CalendarDate,
 } from '../../domain/rules/calendar-date.js'
-import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
+import type { RuleSet } from '../../domain/rules/rule-set.js'
 import type { CleanedTrack, CleanPoint } from '../../domain/track/clean-track.js'
 import { API_PREFIX, READERS } from '../../plugins/auth.js'
 import { DivisionCode, IdParams, problemResponses, Uuid } from '../common-schemas.js'
+import { rulesInForce } from '../rule-sets/queries.js'
 import { matchStoredPatrol } from './ingest.js'
 import { disableJit } from './queries.js'
 import {
@@ -111,7 +113,7 @@ function tracksOf(rows: Awaited<ReturnType<typeof readSegmentFixes>>): Map<strin
 async function matchChunk(
   scoped: ScopedDb,
   job: RecomputeJobRow,
-  rules: RuleSet,
+  rules: RuleSet | undefined,
   size: number,
 ): Promise<number> {
   return scoped.transaction(async (tx) => {
@@ -124,15 +126,22 @@ async function matchChunk(
       throw new Error('recompute: temporary tables do not shadow the live ones')
     const ids = patrols.map((p) => p.patrol_id)
     const tracks = tracksOf(await readSegmentFixes(tx, ids))
+    const rulesOn = new Map<string, RuleSet>()
     for (const p of patrols) {
       const cleaned = tracks.get(p.patrol_id)
       if (!cleaned || cleaned.segments.length === 0) continue
+      const key = `${p.division_code}/${p.started_on}`
+      let patrolRules = rules ?? rulesOn.get(key)
+      if (!patrolRules) {
+        patrolRules = await rulesInForce(tx, p.division_code, p.started_on)
+        rulesOn.set(key, patrolRules)
+      }
       await matchStoredPatrol(tx, {
         patrolId: p.patrol_id,
         countyCode: p.division_code,
         srid: p.metric_srid,
         cleaned,
-        rules,
+        rules: patrolRules,
       })
     }
     await stageShadowRows(tx, job.id, ids)
@@ -168,6 +177,7 @@ async function trySwap(scoped: ScopedDb, job: RecomputeJobRow): Promise<boolean>
 }
 
 export interface RunOptions {
+  /** the rules to match every patrol with (tests); by default those in force for each patrol */
   rules?: RuleSet
   chunkPatrols?: number
   /** Checked between chunks: true stops the job where it is (it stays 'running', resumable). */
@@ -186,7 +196,8 @@ export async function runRecomputeJob(
   if (found.state === 'done' || found.state === 'failed') return found
   const job = found
   const scoped = createScopedDb(db, job.division_code)
-  const rules = opts.rules ?? DEFAULT_RULE_SET
+  // (none given: each patrol's rules are those in force for its county on its day)
+  const rules = opts.rules
   try {
     await scoped.transaction(async (tx) => {
       await enlistPatrols(tx, {
