@@ -262,6 +262,9 @@ export async function listKeyAreaBuckets(
   const first = periods[0]
   const last = periods[periods.length - 1]
   if (!first || !last) return { buckets: [], zone_plans: new Map() }
+  // the row estimate of the code list below is a guess (an array built at run time has no
+  // statistics) that can cross the JIT threshold: compiling would cost more than the whole scan
+  await db.query(`SELECT set_config('jit', 'off', true)`)
   const res = await db.query<{
     id: string
     plan_id: string
@@ -272,12 +275,16 @@ export async function listKeyAreaBuckets(
   }>(
     `WITH
      -- counted tier-1 visits of the span per zone; width_bucket gives the period a visit day falls
-     -- in (1-based: the last period start on or before it), the same as the range join of GET /coverage
+     -- in (1-based: the last period start on or before it), the same as the range join of GET /coverage.
+     -- A visit is filed under its patrol's division code, a division's: the division codes under the
+     -- prefix, each an equality, let the (division_code, tier, visit_date) index bound the scan by
+     -- tier and day too, where the prefix (a range on the code) would read every tier and day of it.
      counted AS (
        SELECT v.zone_id, string_agg(chr(47 + width_bucket(v.visit_date, $2::date[])), '') AS visits
          FROM zone_visits v
-        WHERE starts_with(v.division_code, lp_scope_prefix($1::text)) AND v.counted AND v.tier = 1
-          AND v.visit_date >= $3::date AND v.visit_date < $4::date
+        WHERE v.division_code = ANY (ARRAY(SELECT d.code FROM divisions d
+                                            WHERE starts_with(d.code, lp_scope_prefix($1::text))))
+          AND v.counted AND v.tier = 1 AND v.visit_date >= $3::date AND v.visit_date < $4::date
         GROUP BY v.zone_id)
      -- the tier-1 zones of plans filed and in force on some day of the span
      SELECT z.id, z.plan_id, round(z.area_m2::numeric, 2)::float8 AS area_m2,
