@@ -14,8 +14,9 @@ export interface BenchDb {
 
 /**
  * A fresh embedded database, and — when DATABASE_URL is set — a fresh database on that server.
- * With BENCH_KEEP=1 the server's database is `landpatrol_bench_kept`: kept after the run and
- * reused by the next one (its built data too), so the slow data build is paid once.
+ * With BENCH_KEEP=1 the server's database is `landpatrol_bench_kept` (or BENCH_KEEP_DB, so that
+ * several people on one server keep their own): kept after the run and reused by the next one
+ * (its built data too), so the slow data build is paid once.
  */
 export async function openBenchDatabases(): Promise<BenchDb[]> {
   const out: BenchDb[] = []
@@ -28,7 +29,9 @@ export async function openBenchDatabases(): Promise<BenchDb[]> {
   const url = process.env.DATABASE_URL
   if (url && (!only || only === 'postgres')) {
     const keep = process.env.BENCH_KEEP === '1'
-    const name = keep ? 'landpatrol_bench_kept' : `landpatrol_bench_${process.pid}`
+    const keptName = process.env.BENCH_KEEP_DB ?? 'landpatrol_bench_kept'
+    if (!/^[a-z_][a-z0-9_]*$/.test(keptName)) throw new Error(`BENCH_KEEP_DB: not a plain name: ${keptName}`)
+    const name = keep ? keptName : `landpatrol_bench_${process.pid}`
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
     const exists =

@@ -43,7 +43,6 @@ import {
   listSubmissions,
   readCultivatedLandTaken,
   readResponsibilityFacts,
-  readZonePlans,
   type LedgerGapRow,
   type ManualRow,
   type ResponsibilityFacts,
@@ -119,16 +118,15 @@ export async function gatherFigures(
   const rules = resolved.rules
 
   const tier1 = rules.patrol.frequency.tier1
-  const buckets: KeyAreaBucket[] = (
-    await listKeyAreaBuckets(db, {
-      division: division.code,
-      from,
-      to,
-      today,
-      kind: tier1.period,
-      required: tier1.visits,
-    })
-  ).map((b) => ({ ...b, required: tier1.visits }))
+  const keyArea = await listKeyAreaBuckets(db, {
+    division: division.code,
+    from,
+    to,
+    today,
+    kind: tier1.period,
+    required: tier1.visits,
+  })
+  const buckets: KeyAreaBucket[] = keyArea.buckets.map((b) => ({ ...b, required: tier1.visits }))
 
   const records = await readViolationRecords(db, division.code, from, to)
   const overrides = await loadWorkingDayOverrides(db)
@@ -158,11 +156,9 @@ export async function gatherFigures(
   const reports = owed.map((r) => presentScheduled(r, sent.get(`${r.kind}/${r.period}`), asOf))
 
   const history = await listManualEntries(db, division.code, year)
-  const shortZones = keyAreaShortZones(buckets)
-  const zonePlans = await readZonePlans(db, [
-    ...shortZones,
-    ...responsibility.unassigned_zones.map((z) => z.id),
-  ])
+  // the plans of the zones a deduction names: the key-area query read them with the zones
+  const zonePlans = new Map<string, string>()
+  for (const id of keyAreaShortZones(buckets)) zonePlans.set(id, keyArea.zone_plans.get(id) as string)
   for (const z of responsibility.unassigned_zones) zonePlans.set(z.id, z.plan_id)
 
   return {

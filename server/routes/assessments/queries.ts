@@ -1,4 +1,12 @@
 import type { Queryable } from '../../db/port.js'
+import {
+  bucketKeyAreaZonePeriods,
+  type KeyAreaBucketRow,
+  type KeyAreaZone,
+} from '../../domain/assessment/key-area-buckets.js'
+import { periodsOverlapping } from '../../domain/coverage/periods.js'
+
+export type { KeyAreaBucketRow }
 
 export interface LedgerGapRow {
   id: string
@@ -72,12 +80,17 @@ export async function readResponsibilityFacts(
   db: Queryable,
   q: { division: string; day: string },
 ): Promise<ResponsibilityFacts> {
-  const zones = await db.query<{ id: string; plan_id: string; assigned: boolean }>(
-    `SELECT z.id, z.plan_id, (z.unit_id IS NOT NULL AND z.main_person_id IS NOT NULL) AS assigned
-       FROM zones z JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
-      WHERE starts_with(z.division_code, lp_scope_prefix($1::text))
-        AND p.effective_from <= $2::date AND (p.effective_to IS NULL OR p.effective_to > $2::date)
-      ORDER BY z.id`,
+  // one row: the count of the zones in force and the unassigned ones only (a county has thousands)
+  const zones = await db.query<{ in_force: number; unassigned: { id: string; plan_id: string }[] }>(
+    `WITH in_force AS (
+       SELECT z.id, z.plan_id, (z.unit_id IS NOT NULL AND z.main_person_id IS NOT NULL) AS assigned
+         FROM zones z JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
+        WHERE starts_with(z.division_code, lp_scope_prefix($1::text))
+          AND p.effective_from <= $2::date AND (p.effective_to IS NULL OR p.effective_to > $2::date))
+     SELECT count(*)::integer AS in_force,
+            coalesce(json_agg(json_build_object('id', id, 'plan_id', plan_id) ORDER BY id)
+                       FILTER (WHERE NOT assigned), '[]'::json) AS unassigned
+       FROM in_force`,
     [q.division, q.day],
   )
   const villages = await db.query<{ code: string; has_officer: boolean }>(
@@ -91,21 +104,11 @@ export async function readResponsibilityFacts(
     [q.division, q.day],
   )
   return {
-    zones_in_force: zones.rows.length,
-    unassigned_zones: zones.rows.filter((z) => !z.assigned).map(({ id, plan_id }) => ({ id, plan_id })),
+    zones_in_force: zones.rows[0]?.in_force ?? 0,
+    unassigned_zones: zones.rows[0]?.unassigned ?? [],
     villages: villages.rows.length,
     villages_without_officer: villages.rows.filter((v) => !v.has_officer).map((v) => v.code),
   }
-}
-
-/** The plan of each zone, to link zone evidence to `GET /plans/{id}/zones`. */
-export async function readZonePlans(db: Queryable, zoneIds: readonly string[]): Promise<Map<string, string>> {
-  if (zoneIds.length === 0) return new Map()
-  const res = await db.query<{ id: string; plan_id: string }>(
-    `SELECT id, plan_id FROM zones WHERE id = ANY($1::uuid[])`,
-    [zoneIds],
-  )
-  return new Map(res.rows.map((r) => [r.id, r.plan_id]))
 }
 
 export async function readCultivatedLandTaken(
@@ -231,23 +234,18 @@ export async function listChildDivisions(
   return res.rows
 }
 
-export interface KeyAreaBucketRow {
-  period_start: string
-  open: boolean
-  /** Counted visits of the zones in this bucket, capped at the required number. */
-  visits: number
-  area_m2: number
-  zones: number
-  /** Zones of the bucket short of the required visits. */
-  short_zone_ids: string[]
-}
-
 /**
- * Item 三's figures in one pass: the tier-1 zone-periods of the span (the same zone-periods as
- * GET /coverage: zones of plans filed and in force during the period, periods begun by `today`,
- * counted visits from zone_visits), grouped by period and by visits (capped at the required
- * number) with their summed area. That is all the area-weighted key-area coverage rate needs, and
- * all a what-if that adds visits needs, without sending every zone-period to the application.
+ * Item 三's figures: the tier-1 zone-periods of the span (the same zone-periods as GET /coverage:
+ * zones of plans filed and in force during the period, periods begun by `today`, counted visits
+ * from zone_visits) grouped by period and by visits (capped at the required number) with their
+ * summed area — all the area-weighted key-area coverage rate and a what-if that adds visits need —
+ * and the plan of each of those zones (the evidence links of the zones short of visits).
+ *
+ * The database reads each tier-1 zone once, with its counted visits of the span as a short string,
+ * one character per visit naming the visit's period (chr(47 + n) for the n-th period: a year has at
+ * most 54 ISO weeks): grouping the county's visits by zone alone is several times cheaper than by
+ * zone and period, and the zone × period grid (≈ 60,000 zone-weeks for a demo county's year) is
+ * then walked here instead of being joined, sorted and grouped in SQL.
  */
 export async function listKeyAreaBuckets(
   db: Queryable,
@@ -259,53 +257,56 @@ export async function listKeyAreaBuckets(
     kind: 'iso_week' | 'month'
     required: number
   },
-): Promise<KeyAreaBucketRow[]> {
-  const step = q.kind === 'iso_week' ? '1 week' : '1 month'
-  const unit = q.kind === 'iso_week' ? 'week' : 'month'
-  // the period a visit day falls in: for ISO weeks by day arithmetic from a Monday (1 January 1900),
-  // several times cheaper per visit than date_trunc over a timestamp, and the same day
-  const periodOf =
-    q.kind === 'iso_week'
-      ? `v.visit_date - ((v.visit_date - DATE '1900-01-01') % 7 + 7) % 7`
-      : `date_trunc('month', v.visit_date::timestamp)::date`
-  const res = await db.query<KeyAreaBucketRow>(
+): Promise<{ buckets: KeyAreaBucketRow[]; zone_plans: Map<string, string> }> {
+  const periods = periodsOverlapping(q.from, q.to, q.kind)
+  const first = periods[0]
+  const last = periods[periods.length - 1]
+  if (!first || !last) return { buckets: [], zone_plans: new Map() }
+  // the row estimate of the code list below is a guess (an array built at run time has no
+  // statistics) that can cross the JIT threshold: compiling would cost more than the whole scan
+  await db.query(`SELECT set_config('jit', 'off', true)`)
+  const res = await db.query<{
+    id: string
+    plan_id: string
+    area_m2: number
+    effective_from: string
+    effective_to: string | null
+    visits: string
+  }>(
     `WITH
-     -- each tier-1 zone's periods overlapping [from, to] while its plan was in force
-     zone_period AS (
-       SELECT z.id AS zone_id, round(z.area_m2::numeric, 2)::float8 AS area_m2,
-              ps::date AS period_start, (ps + $6::interval)::date AS period_end
-         FROM zones z
-         JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
-        CROSS JOIN LATERAL generate_series(date_trunc($7::text, $2::date::timestamp), $3::date::timestamp,
-                                           $6::interval) AS ps
-        WHERE starts_with(z.division_code, lp_scope_prefix($1::text)) AND z.tier = 1
-          AND p.effective_from < (ps + $6::interval)::date
-          AND (p.effective_to IS NULL OR p.effective_to > ps::date)
-          AND ps::date <= $4::date),
-     -- counted visits per zone and period in one pass over the county's visits (a period is the
-     -- week or month the visit day falls in, so grouping by date_trunc is the same as the range
-     -- join of GET /coverage, and a hash join instead of a lookup per zone-period)
+     -- counted tier-1 visits of the span per zone; width_bucket gives the period a visit day falls
+     -- in (1-based: the last period start on or before it), the same as the range join of GET /coverage.
+     -- A visit is filed under its patrol's division code, a division's: the division codes under the
+     -- prefix, each an equality, let the (division_code, tier, visit_date) index bound the scan by
+     -- tier and day too, where the prefix (a range on the code) would read every tier and day of it.
      counted AS (
-       SELECT v.zone_id, ${periodOf} AS period_start,
-              count(*)::integer AS visits
+       SELECT v.zone_id, string_agg(chr(47 + width_bucket(v.visit_date, $2::date[])), '') AS visits
          FROM zone_visits v
-        WHERE starts_with(v.division_code, lp_scope_prefix($1::text)) AND v.counted AND v.tier = 1
-          AND v.visit_date >= date_trunc($7::text, $2::date::timestamp)::date
-          AND v.visit_date < (date_trunc($7::text, $3::date::timestamp) + $6::interval)::date
-        GROUP BY v.zone_id, 2)
-     SELECT zp.period_start::text AS period_start, (zp.period_end > $4::date) AS open,
-            least(coalesce(c.visits, 0), $5::integer) AS visits,
-            sum(zp.area_m2)::float8 AS area_m2, count(*)::integer AS zones,
-            coalesce(array_agg(zp.zone_id::text) FILTER (WHERE coalesce(c.visits, 0) < $5::integer), '{}')
-              AS short_zone_ids
-       FROM zone_period zp
-       LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
-      GROUP BY zp.period_start, zp.period_end, least(coalesce(c.visits, 0), $5::integer)
-      ORDER BY zp.period_start, visits`,
-    [q.division, q.from, q.to, q.today, q.required, step, unit],
+        WHERE v.division_code = ANY (ARRAY(SELECT d.code FROM divisions d
+                                            WHERE starts_with(d.code, lp_scope_prefix($1::text))))
+          AND v.counted AND v.tier = 1 AND v.visit_date >= $3::date AND v.visit_date < $4::date
+        GROUP BY v.zone_id)
+     -- the tier-1 zones of plans filed and in force on some day of the span
+     SELECT z.id, z.plan_id, round(z.area_m2::numeric, 2)::float8 AS area_m2,
+            p.effective_from::text AS effective_from, p.effective_to::text AS effective_to,
+            coalesce(c.visits, '') AS visits
+       FROM zones z
+       JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
+       LEFT JOIN counted c ON c.zone_id = z.id
+      WHERE starts_with(z.division_code, lp_scope_prefix($1::text)) AND z.tier = 1
+        AND p.effective_from < $4::date AND (p.effective_to IS NULL OR p.effective_to > $3::date)`,
+    [q.division, periods.map((p) => p.start), first.start, last.end],
   )
-  // the ids in uuid order, sorted here rather than by an ordered aggregate (which made the database
-  // sort every zone-period); a uuid's order is the order of its lower-case text
-  for (const r of res.rows) r.short_zone_ids.sort()
-  return res.rows
+  const zones = res.rows.map((r): KeyAreaZone => {
+    const visits = new Array<number>(periods.length).fill(0)
+    for (let i = 0; i < r.visits.length; i++) {
+      const n = r.visits.charCodeAt(i) - 48
+      visits[n] = (visits[n] ?? 0) + 1
+    }
+    return { ...r, visits }
+  })
+  return {
+    buckets: bucketKeyAreaZonePeriods(zones, periods, q.today, q.required),
+    zone_plans: new Map(res.rows.map((r) => [r.id, r.plan_id])),
+  }
 }
