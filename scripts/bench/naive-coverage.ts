@@ -18,8 +18,10 @@
  *   patrol, zone and day;
  * - a patrol counts when it had at least the minimum staff (its staff_count against the rules).
  *
- * Zones are those of filed (or superseded) plans in force on the day of the track. Legs across
- * Beijing midnight are left out (the demo patrols work by day).
+ * Zones are those of filed (or superseded) plans in force on the day of the track. A leg across
+ * Beijing midnight is cut at the point where the patrol was at midnight (by time, at constant speed
+ * along the leg); a leg across two midnights (a gap over a day inside one segment) is cut at the
+ * later one only.
  *
  * Work is split by patrol into shards (one query each, run at once when the Queryable is a pool,
  * e.g. a ScopedDb): union is associative, so ∪ over all tracks = ∪ over shards of each shard's ∪;
@@ -106,7 +108,8 @@ async function shardQuery(
         WHERE z.division_code = $1::text
           AND ($4::uuid[] IS NULL OR z.id = ANY ($4::uuid[]))
           AND p.effective_from < $3::date AND (p.effective_to IS NULL OR p.effective_to > $2::date)),
-     fix AS (
+     -- kept fixes from the day before the span to the day after it (a leg may cross a span edge)
+     raw AS (
        SELECT pt.patrol_id, pt.segment, pt.fixed_at, (pt.fixed_at AT TIME ZONE 'Asia/Shanghai')::date AS day,
               ST_Transform(ST_SetSRID(ST_MakePointM(pt.lon, pt.lat, extract(epoch FROM pt.fixed_at)), 4326),
                            (SELECT max(metric_srid) FROM patrols WHERE division_code = $1::text)) AS g
@@ -114,8 +117,25 @@ async function shardQuery(
          JOIN patrols p ON p.id = pt.patrol_id AND p.division_code = $1::text AND p.staff_count >= $9::integer
         WHERE pt.kept
           AND ($10::uuid[] IS NULL OR pt.patrol_id = ANY ($10::uuid[]))
-          AND pt.fixed_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
-          AND pt.fixed_at < ($3::date::timestamp AT TIME ZONE 'Asia/Shanghai')),
+          AND pt.fixed_at >= (($2::date - 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND pt.fixed_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')),
+     -- a leg across Beijing midnight is cut there: the point on it at midnight (by time, at constant
+     -- speed) ends the one day's line and starts the next's
+     midnight AS (
+       SELECT x.patrol_id, x.segment, x.m AS fixed_at, d.day,
+              ST_LineInterpolatePoint(ST_MakeLine(x.prev_g, x.g),
+                                      (extract(epoch FROM x.m) - ST_M(x.prev_g)) / (ST_M(x.g) - ST_M(x.prev_g))) AS g
+         FROM (SELECT r.*, lag(r.g) OVER w AS prev_g, lag(r.day) OVER w AS prev_day,
+                      r.day::timestamp AT TIME ZONE 'Asia/Shanghai' AS m
+                 FROM raw r WINDOW w AS (PARTITION BY r.patrol_id, r.segment ORDER BY r.fixed_at)) AS x
+        CROSS JOIN LATERAL (VALUES (x.prev_day), (x.day)) AS d(day)
+        WHERE x.prev_day IS NOT NULL AND x.prev_day <> x.day
+          -- a fix right at midnight starts the new day itself
+          AND NOT (d.day = x.day AND x.fixed_at = x.m)),
+     fix AS (
+       SELECT f.* FROM (SELECT patrol_id, segment, fixed_at, day, g FROM raw
+                        UNION ALL SELECT patrol_id, segment, fixed_at, day, g FROM midnight) AS f
+        WHERE f.day >= $2::date AND f.day < $3::date),
      -- a patrol's track on a day (M = fix time), its box widened by the sight radius
      track AS MATERIALIZED (
        SELECT t.patrol_id, t.day, t.line, ST_Expand(Box2D(t.line), $5::float8) AS box
@@ -158,8 +178,10 @@ async function shardQuery(
          LEFT JOIN dwell d ON d.zone_id = c.zone_id AND d.patrol_id = c.patrol_id AND d.day = c.day
         WHERE c.crossed AND (ST_Area(c.g) / c.area >= $7::float8 OR coalesce(d.seconds, 0) >= $8::float8)),
      visits AS (SELECT zone_id, period_start, count(*)::integer AS n FROM visit GROUP BY 1, 2),
+     -- (unioned on a 1 mm grid: the plain ST_Union of these parts made PGlite's GEOS fail, and the
+     -- statement then returned no rows at all instead of an error)
      period_swath AS (
-       SELECT zone_id, tier, kind, period_start, area, ST_Union(g) AS g
+       SELECT zone_id, tier, kind, period_start, area, ST_Union(g, 0.001) AS g
          FROM clip GROUP BY zone_id, tier, kind, period_start, area)
      SELECT ps.zone_id, ps.tier, ps.kind AS period_kind, ps.period_start::text AS period_start,
             ps.area AS zone_area, ST_Area(ps.g) AS swath_area,
@@ -243,7 +265,7 @@ export async function naiveCoverage(db: Queryable, q: NaiveQuery): Promise<Map<s
   }
   if (merge.length > 0) {
     const res = await db.query<{ k: string; area: number }>(
-      `SELECT u.k, ST_Area(ST_Union(ST_GeomFromWKB(u.g))) AS area
+      `SELECT u.k, ST_Area(ST_Union(ST_GeomFromWKB(u.g), 0.001)) AS area
          FROM unnest($1::text[], $2::bytea[]) AS u(k, g) GROUP BY u.k`,
       [merge.map((m) => m.k), merge.map((m) => Buffer.from(m.g))],
     )
