@@ -178,10 +178,10 @@ async function shardQuery(
          LEFT JOIN dwell d ON d.zone_id = c.zone_id AND d.patrol_id = c.patrol_id AND d.day = c.day
         WHERE c.crossed AND (ST_Area(c.g) / c.area >= $7::float8 OR coalesce(d.seconds, 0) >= $8::float8)),
      visits AS (SELECT zone_id, period_start, count(*)::integer AS n FROM visit GROUP BY 1, 2),
-     -- (unioned on a 1 mm grid: the plain ST_Union of these parts made PGlite's GEOS fail, and the
+     -- (unioned on a 1 µm grid: the plain ST_Union of these parts made PGlite's GEOS fail, and the
      -- statement then returned no rows at all instead of an error)
      period_swath AS (
-       SELECT zone_id, tier, kind, period_start, area, ST_Union(g, 0.001) AS g
+       SELECT zone_id, tier, kind, period_start, area, ST_Union(g, 1e-6) AS g
          FROM clip GROUP BY zone_id, tier, kind, period_start, area)
      SELECT ps.zone_id, ps.tier, ps.kind AS period_kind, ps.period_start::text AS period_start,
             ps.area AS zone_area, ST_Area(ps.g) AS swath_area,
@@ -265,7 +265,7 @@ export async function naiveCoverage(db: Queryable, q: NaiveQuery): Promise<Map<s
   }
   if (merge.length > 0) {
     const res = await db.query<{ k: string; area: number }>(
-      `SELECT u.k, ST_Area(ST_Union(ST_GeomFromWKB(u.g), 0.001)) AS area
+      `SELECT u.k, ST_Area(ST_Union(ST_GeomFromWKB(u.g), 1e-6)) AS area
          FROM unnest($1::text[], $2::bytea[]) AS u(k, g) GROUP BY u.k`,
       [merge.map((m) => m.k), merge.map((m) => Buffer.from(m.g))],
     )
