@@ -5,16 +5,19 @@ import { computeCoverage } from '../../server/routes/patrols/coverage.js'
 import { rulesInForce } from '../../server/routes/rule-sets/queries.js'
 import { naiveCoverage } from '../bench/naive-coverage.js'
 import { loadavg } from 'node:os'
+import { DEFAULT_RULE_SET, type RuleSet } from '../../server/domain/rules/rule-set.js'
 
 /**
  * `npm run verify:coverage [-- --division 510199 --from 2026-10-01 --to 2026-10-31 --township 510199001
- *  --shards 4 --concurrency 2 --min 0.99 --tolerance 0.01]`
+ *  --shards 4 --concurrency 2 --min 0.99 --tolerance 0.01 --top 15 --api http://host:3000]`
  *
  * Checks the product's coverage figures against an independent computation (naive-coverage.ts: plain
  * buffer → union → intersect over the kept raw fixes), on the database of DATABASE_URL holding a
  * county and its patrols loaded through the product path (`npm run seed` for the demo county). The
  * product's figures are read only through its coverage read (computeCoverage, what GET /coverage
- * returns: visits and covered_share per zone-period), never from its tables. Prints the zones and
+ * returns: visits and covered_share per zone-period), never from its tables; with --api (and a
+ * reader token in LP_TOKEN) from a running server's GET /api/v1/coverage instead, the naive side
+ * still on DATABASE_URL. Prints the zones and
  * zone-periods compared, the share with visit counts equal and with swath coverage within the
  * tolerance (1 percentage point), the worst offenders and the naive run time; exits 1 when fewer
  * than --min (99 %) of the zones agree on both in every period.
@@ -31,6 +34,33 @@ interface Compared {
   nShare: number
 }
 
+type ProductCoverage = Pick<Awaited<ReturnType<typeof computeCoverage>>, 'zones'>
+
+/** GET /api/v1/coverage of a running server (bearer token in LP_TOKEN); the rules it reports. */
+async function readApi(base: string, q: { division: string; from: string; to: string }) {
+  const token = process.env.LP_TOKEN
+  if (!token) throw new Error('--api needs a reader token in LP_TOKEN')
+  const res = await fetch(
+    `${base.replace(/\/$/, '')}/api/v1/coverage?division=${q.division}&from=${q.from}&to=${q.to}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  )
+  if (!res.ok) throw new Error(`GET /coverage: ${res.status} ${await res.text()}`)
+  const body = (await res.json()) as ProductCoverage & {
+    rules: Pick<RuleSet['patrol'], 'frequency' | 'min_staff'> & RuleSet['visit']
+  }
+  const r = body.rules
+  const rules: RuleSet = {
+    ...DEFAULT_RULE_SET,
+    patrol: { ...DEFAULT_RULE_SET.patrol, frequency: r.frequency, min_staff: r.min_staff },
+    visit: {
+      sight_radius_m: r.sight_radius_m,
+      min_swath_share: r.min_swath_share,
+      min_dwell_s: r.min_dwell_s,
+    },
+  }
+  return { product: body, rules }
+}
+
 async function main() {
   const args = process.argv.slice(2)
   const division = argValue(args, 'division') ?? DEMO_COUNTY
@@ -43,16 +73,22 @@ async function main() {
   const tolerance = Number(argValue(args, 'tolerance') ?? 0.01)
   const top = Number(argValue(args, 'top') ?? 15)
 
+  const api = argValue(args, 'api')
+  const readLocal = async (scoped: ReturnType<typeof createScopedDb>) => {
+    const today = new Date().toISOString().slice(0, 10)
+    return scoped.transaction(async (tx) => {
+      const rules = await rulesInForce(tx, division, to)
+      return { product: await computeCoverage(tx, { division, from, to, today }, rules), rules }
+    })
+  }
+
   const db = await openCliDb()
   try {
     const scoped = createScopedDb(db, division)
-    // the product's figures, through its coverage read (as GET /coverage?division=&from=&to=)
-    const today = new Date().toISOString().slice(0, 10)
+    // the product's figures, through its coverage read (computeCoverage, what GET /coverage answers) or,
+    // with --api, from a running server's GET /api/v1/coverage
     const t0 = performance.now()
-    const product = await scoped.transaction(async (tx) =>
-      computeCoverage(tx, { division, from, to, today }, await rulesInForce(tx, division, to)),
-    )
-    const rules = await scoped.transaction((tx) => rulesInForce(tx, division, to))
+    const { product, rules } = api ? await readApi(api, { division, from, to }) : await readLocal(scoped)
     const zones = township ? product.zones.filter((z) => z.township_code === township) : product.zones
     console.log(
       `product: ${zones.length} zones, ${zones.reduce((s, z) => s + z.periods.length, 0)} zone-periods read in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -160,6 +196,13 @@ async function main() {
       )
       for (const c of shareBad.slice(0, top)) console.log(line(c))
     }
+
+    const closest = compared
+      .filter(shareOk)
+      .sort((a, b) => Math.abs(b.pShare - b.nShare) - Math.abs(a.pShare - a.nShare))
+      .slice(0, 5)
+    console.log(`\nlargest share differences within the tolerance:`)
+    for (const c of closest) console.log(line(c))
 
     const ok = zBoth / Math.max(1, zoneList.length) >= minShare
     console.log(
