@@ -31,20 +31,30 @@ const ZONES = [
   { name: 'B', category: 'hotspot', geometry: box(1200, 200, 1800, 600) },
   { name: 'C', category: 'other_farmland', geometry: box(1200, 1300, 1800, 1700) },
   { name: 'D', category: 'other', geometry: box(0, 1200, 800, 1800) },
+  { name: 'E', category: 'hotspot', geometry: box(0, 2300, 200, 2500) },
 ]
 /** From Thursday 29 October: A grown 200 m north. */
 const NEW_FROM = '2026-10-29'
 const NEW_ZONES = [{ ...ZONES[0]!, geometry: box(0, 0, 800, 1000) }, ...ZONES.slice(1)]
 
-/** A walk due east along y at 1.5 m/s from x = -100 to 2100, a fix every 20 s, from `start` (UTC). */
-const walk = (id: string, start: string, y: number, staff = 2) => ({ id, start, y, staff })
+/**
+ * A walk due east along y at 1.5 m/s from x = -100 to 2100, a fix every 20 s (30 m), from `start`
+ * (UTC); or a drive at 500 m a minute, a fix a minute, from x = -1150.
+ */
+const walk = (id: string, start: string, y: number, staff = 2, drive = false) => ({
+  id,
+  start,
+  y,
+  staff,
+  drive,
+})
 const PATROLS = [
   // Tuesday 27 → Wednesday 28 October 23:42 Beijing: at midnight in B (x ≈ 1520)
-  walk('midnight-weekday', '2026-10-27T15:42:00Z', 400),
+  walk('midnight-weekday', '2026-10-27T15:42:10Z', 400),
   // Saturday 31 October → Sunday 1 November: the month changes in C
-  walk('midnight-month', '2026-10-31T15:42:00Z', 1500),
+  walk('midnight-month', '2026-10-31T15:42:10Z', 1500),
   // Sunday 1 → Monday 2 November: the ISO week changes in B
-  walk('midnight-week', '2026-11-01T15:42:00Z', 420),
+  walk('midnight-week', '2026-11-01T15:42:10Z', 420),
   // one person, daytime across A and B: recorded, not counted
   walk('solo', '2026-10-28T02:00:00Z', 300, 1),
   // Friday 30 October across A's grown part (y = 900: outside the old A, inside the new) and over D
@@ -53,15 +63,19 @@ const PATROLS = [
   walk('not-yet-grown', '2026-10-28T06:00:00Z', 920),
   // Tuesday 27 October across D
   walk('daytime-d', '2026-10-27T03:00:00Z', 1500),
+  // Tuesday 27 → Wednesday 28 October: one leg, 23:59:30 at x = -150 to 00:00:30 at x = 350, spans
+  // the small E with no fix inside it; at midnight (x = 100) it is in E, so E is crossed on both days
+  walk('midnight-leg', '2026-10-27T15:57:30Z', 2400, 2, true),
 ]
 
 function track(p: (typeof PATROLS)[number]) {
   const coords: [number, number][] = []
   const times: string[] = []
   const t0 = Date.parse(p.start)
-  for (let i = 0; -100 + i * 30 <= 2100; i++) {
-    coords.push(at(-100 + i * 30, p.y))
-    times.push(new Date(t0 + i * 20_000).toISOString())
+  const [x0, dx, dt] = p.drive ? [-1150, 500, 60_000] : [-100, 30, 20_000]
+  for (let i = 0; x0 + i * dx <= 2100; i++) {
+    coords.push(at(x0 + i * dx, p.y))
+    times.push(new Date(t0 + i * dt).toISOString())
   }
   return { coords, times }
 }
@@ -171,7 +185,7 @@ describe('the coverage read agrees with the naive buffer–union–intersect', (
       }
     // the new plan's zones are new rows: in the week of 26 October and in October both plans' A, B,
     // C and D are listed (each for its days in force), later only the new plan's
-    expect(n).toBe(4 * 2 + 4)
+    expect(n).toBe(5 * 2 + 5)
     // and nothing the naive saw is missing from the read
     const listed = new Set(product.flatMap((z) => z.periods.map((p) => `${z.zone_id}/${p.start}`)))
     for (const [k, v] of naive) if (v.period_start >= '2026-10-26') expect(listed.has(k), k).toBe(true)
@@ -192,13 +206,16 @@ describe('the coverage read agrees with the naive buffer–union–intersect', (
     // A: the old zone (to 28 October) is not reached by the walks at y = 920, the grown one is (30th)
     expect(visits('A', '2026-10-26')).toEqual([1, 2])
     expect(visits('D', '2026-10-01')).toEqual([1, 1])
+    // E: only the leg across midnight reaches it, and it counts on both days (old E; the new one none)
+    expect(visits('E', '2026-10-26')).toEqual([0, 2])
     // and the naive saw the same
     for (const [name, start] of [
       ['B', '2026-10-26'],
       ['B', '2026-11-02'],
       ['C', '2026-11-01'],
+      ['E', '2026-10-26'],
     ] as const)
-      for (const f of figures(name, start)) expect(f.naive?.visits).toBe(f.product.visits)
+      for (const f of figures(name, start)) expect(f.naive?.visits ?? 0).toBe(f.product.visits)
   })
 
   it('the sharded naive run gives the same figures as the single query', () => {
