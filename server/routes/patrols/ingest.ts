@@ -381,7 +381,15 @@ function segmentLengthM(segment: readonly { lon: number; lat: number }[]): numbe
 /** Matches every Beijing day the patrol touches against the zones in force that day. */
 export async function matchStoredPatrol(
   tx: Queryable,
-  o: { patrolId: string; countyCode: string; srid: number; cleaned: CleanedTrack; rules: RuleSet },
+  o: {
+    patrolId: string
+    countyCode: string
+    srid: number
+    cleaned: CleanedTrack
+    rules: RuleSet
+    /** every zone the patrol can reach is prepared already (prepareCountyZones, a recompute) */
+    zonesPrepared?: boolean
+  },
 ): Promise<void> {
   const kept = o.cleaned.segments.flat()
   const first = kept[0]?.time as number
@@ -413,8 +421,10 @@ export async function matchStoredPatrol(
       minDwellS: o.rules.visit.min_dwell_s,
       periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period] as const,
     }
-    await prepareZonePieces(tx, matchDay)
-    await prepareZoneRoads(tx, matchDay)
+    if (!o.zonesPrepared) {
+      await prepareZonePieces(tx, matchDay)
+      await prepareZoneRoads(tx, matchDay)
+    }
     await matchPatrolDay(tx, matchDay)
   }
 }

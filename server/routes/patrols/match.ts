@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/port.js'
 import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
 import { legInside } from '../../domain/coverage/leg-clip.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
+import { prepareZoneRoads } from './road-coverage.js'
 import {
   bitsToHex,
   legsByCell,
@@ -74,6 +75,47 @@ export async function prepareZonePieces(tx: Queryable, d: MatchDay): Promise<voi
      ON CONFLICT DO NOTHING`,
     [d.countyCode, d.srid, d.date, ...d.bbox, ZONE_PIECE_MAX_VERTICES, ZONE_PIECE_GRID_M],
   )
+}
+
+/**
+ * Prepares every zone of the county in force on some day of [from, to) in the metric CRS (a
+ * recompute does this once, instead of each patrol-day preparing the zones it reaches): one call of
+ * the per-day preparation for the first day in the span of each plan in force in it, over the
+ * extent of the county's zones. Zones already prepared are skipped by those queries.
+ */
+export async function prepareCountyZones(
+  tx: Queryable,
+  q: { countyCode: string; srid: number; from: string; to: string },
+): Promise<void> {
+  const res = await tx.query<{ day: string; w: number; s: number; e: number; n: number }>(
+    `SELECT d.day::text AS day, ST_XMin(x.b) AS w, ST_YMin(x.b) AS s, ST_XMax(x.b) AS e, ST_YMax(x.b) AS n
+       FROM (SELECT DISTINCT greatest(p.effective_from, $2::date) AS day
+               FROM zone_plans p
+              WHERE p.division_code = $1::text AND p.status IN ('filed', 'superseded')
+                AND p.effective_from < $3::date AND (p.effective_to IS NULL OR p.effective_to > $2::date)) AS d
+      CROSS JOIN (SELECT ST_Extent(geom)::box2d AS b FROM zones WHERE division_code = $1::text) AS x
+      WHERE x.b IS NOT NULL
+      ORDER BY d.day`,
+    [q.countyCode, q.from, q.to],
+  )
+  for (const r of res.rows) {
+    const day: MatchDay = {
+      patrolId: '00000000-0000-0000-0000-000000000000',
+      countyCode: q.countyCode,
+      srid: q.srid,
+      date: r.day,
+      fromS: 0,
+      toS: 0,
+      bbox: [r.w, r.s, r.e, r.n],
+      sightRadiusM: 0,
+      lines: [],
+      minSwathShare: 0,
+      minDwellS: 0,
+      periodKinds: ['iso_week', 'month', 'month'],
+    }
+    await prepareZonePieces(tx, day)
+    await prepareZoneRoads(tx, day)
+  }
 }
 
 /**

@@ -127,6 +127,17 @@ export interface StoredPatrol {
   started_on: string
 }
 
+/** The metric CRSs of the job's patrols (one per county, unless its boundary changed). */
+export async function jobSrids(tx: Queryable, jobId: string): Promise<number[]> {
+  const res = await tx.query<{ srid: number }>(
+    `SELECT DISTINCT p.metric_srid AS srid
+       FROM coverage_recompute_patrols j JOIN patrols p ON p.id = j.patrol_id
+      WHERE j.job_id = $1::uuid ORDER BY 1`,
+    [jobId],
+  )
+  return res.rows.map((r) => r.srid)
+}
+
 /** The next patrols of the job still to match, in time order. */
 export async function nextPatrols(tx: Queryable, jobId: string, limit: number): Promise<StoredPatrol[]> {
   const res = await tx.query<StoredPatrol>(

@@ -45,12 +45,14 @@ import { API_PREFIX, READERS } from '../../plugins/auth.js'
 import { DivisionCode, IdParams, problemResponses, Uuid } from '../common-schemas.js'
 import { rulesInForce } from '../rule-sets/queries.js'
 import { matchStoredPatrol } from './ingest.js'
+import { prepareCountyZones } from './match.js'
 import { disableJit } from './queries.js'
 import {
   anyPatrolIn,
   createShadowTables,
   dropStagedRows,
   enlistPatrols,
+  jobSrids,
   findRecomputeJob,
   holdOffNewPatrols,
   insertRecomputeJob,
@@ -115,6 +117,7 @@ async function matchChunk(
   job: RecomputeJobRow,
   rules: RuleSet | undefined,
   size: number,
+  preparedSrids: ReadonlySet<number> = new Set(),
 ): Promise<number> {
   return scoped.transaction(async (tx) => {
     await skipVanishedPatrols(tx, job.id)
@@ -142,6 +145,8 @@ async function matchChunk(
         srid: p.metric_srid,
         cleaned,
         rules: patrolRules,
+        // (a patrol posted while the job ran in another metric CRS prepares its own zones)
+        zonesPrepared: preparedSrids.has(p.metric_srid),
       })
     }
     await stageShadowRows(tx, job.id, ids)
@@ -206,11 +211,30 @@ export async function runRecomputeJob(
         fromMs: epochMs(job.days_from),
         toMs: epochMs(job.days_to),
       })
+      await updateJobProgress(tx, job.id, { state: 'running', step: 'preparing zones' })
+    })
+    // every zone in force in the span cut into its pieces once, in each metric CRS of the job's patrols
+    const prepared = await scoped.transaction(async (tx) => {
+      const srids = await jobSrids(tx, job.id)
+      for (const srid of srids)
+        await prepareCountyZones(tx, {
+          countyCode: job.division_code,
+          srid,
+          from: job.days_from,
+          to: job.days_to,
+        })
       await updateJobProgress(tx, job.id, { state: 'running', step: 'matching patrols' })
+      return new Set(srids)
     })
     for (;;) {
       if (opts.stopping?.()) return (await findRecomputeJob(system, jobId))!
-      const matched = await matchChunk(scoped, job, rules, opts.chunkPatrols ?? RECOMPUTE_CHUNK_PATROLS)
+      const matched = await matchChunk(
+        scoped,
+        job,
+        rules,
+        opts.chunkPatrols ?? RECOMPUTE_CHUNK_PATROLS,
+        prepared,
+      )
       if (matched > 0) continue
       if (await trySwap(scoped, job)) break
     }
