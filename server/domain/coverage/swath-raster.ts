@@ -1,6 +1,6 @@
 /**
- * The sight swath as a raster: cells of SWATH_CELL_M metres on a grid fixed in the metric CRS
- * (column = floor(x / SWATH_CELL_M), row = floor(y / SWATH_CELL_M)). A cell belongs to a zone piece
+ * The sight swath as a raster: cells of SWATH_CELL_M metres (finer for small pieces, cellSizeFor) on
+ * a grid fixed in the metric CRS (column = floor(x / cell), row = floor(y / cell)). A cell belongs to a zone piece
  * when its centre lies inside the piece, and is seen when its centre lies within the sight radius of
  * a leg of the track (the straight line between two consecutive fixes). A zone's swath share is then
  * seen cells / cells, per piece weighted by the piece's exact area per cell.
@@ -18,6 +18,22 @@
  */
 
 export const SWATH_CELL_M = 5
+
+/** Cells a piece should hold at least, so that a swath edge across it moves its share by little. */
+export const MIN_PIECE_CELLS = 20_000
+/** Finer cells, for smaller pieces: each divides SWATH_CELL_M, so every grid nests in the coarsest. */
+const FINER_CELLS_M = [2.5, 1, 0.5] as const
+
+/**
+ * The cell size of a piece of `areaM2`: 5 m, or finer for a small piece so that it holds at least
+ * MIN_PIECE_CELLS cells where possible (a 5,000 m² sliver at 5 m would hold 200 cells, and the edge
+ * of one swath across it would move its share by several points).
+ */
+export function cellSizeFor(areaM2: number): number {
+  if (areaM2 / (SWATH_CELL_M * SWATH_CELL_M) >= MIN_PIECE_CELLS) return SWATH_CELL_M
+  for (const c of FINER_CELLS_M) if (areaM2 / (c * c) >= MIN_PIECE_CELLS) return c
+  return 0.5
+}
 
 /** A piece's box of cells: columns [x0, x0 + w), rows [y0, y0 + h). */
 export interface CellGrid {

@@ -7,7 +7,7 @@ import {
   gridFor,
   rasterizeLeg,
   rasterizePolygons,
-  SWATH_CELL_M,
+  cellSizeFor,
   type CellGrid,
   type XY,
 } from '../../domain/coverage/swath-raster.js'
@@ -25,6 +25,8 @@ export interface PieceRaster {
   /** the piece's polygons (rings of [x, y] in the metric CRS) and their box */
   polygons: number[][][][]
   bbox: [number, number, number, number]
+  /** cell size (m) of this piece's grid (swath-raster.ts, cellSizeFor) */
+  cell: number
   grid: CellGrid
   mask: Uint8Array
   maskCells: number
@@ -150,12 +152,13 @@ function rasterizePiece(row: PieceShapeRow): PieceRaster {
       }
     })
   }
-  const grid = gridFor(minX, minY, maxX, maxY)
-  let { bits: mask, count: maskCells } = rasterizePolygons(polygons, grid)
+  const cell = cellSizeFor(area)
+  const grid = gridFor(minX, minY, maxX, maxY, cell)
+  let { bits: mask, count: maskCells } = rasterizePolygons(polygons, grid, cell)
   if (maskCells === 0) {
     // a sliver narrower than a cell holds no cell centre: it stands for the cells its vertices lie in
     mask = emptyBits(grid)
-    for (const polygon of polygons) for (const ring of polygon) markLineCells(mask, grid, ring)
+    for (const polygon of polygons) for (const ring of polygon) markLineCells(mask, grid, cell, ring)
     maskCells = countBits(mask)
   }
   let roadMask: Uint8Array | null = null
@@ -166,7 +169,7 @@ function rasterizePiece(row: PieceShapeRow): PieceRaster {
     ) as number[][][]
     roadMask = emptyBits(grid)
     let length = 0
-    for (const line of lines) length += markLineCells(roadMask, grid, line)
+    for (const line of lines) length += markLineCells(roadMask, grid, cell, line)
     andBits(roadMask, mask)
     const roadCells = countBits(roadMask)
     roadCellM = roadCells > 0 ? length / roadCells : 0
@@ -174,6 +177,7 @@ function rasterizePiece(row: PieceShapeRow): PieceRaster {
   return {
     polygons,
     bbox: [minX, minY, maxX, maxY],
+    cell,
     grid,
     mask,
     maskCells,
@@ -192,12 +196,12 @@ function ringArea(ring: readonly number[][]): number {
 }
 
 /** Marks the cells a polyline passes through (sampled every fifth of a cell); answers its length. */
-function markLineCells(bits: Uint8Array, g: CellGrid, line: readonly number[][]): number {
+function markLineCells(bits: Uint8Array, g: CellGrid, cell: number, line: readonly number[][]): number {
   let length = 0
-  const step = SWATH_CELL_M / 5
+  const step = cell / 5
   const mark = (x: number, y: number) => {
-    const col = Math.floor(x / SWATH_CELL_M) - g.x0
-    const row = Math.floor(y / SWATH_CELL_M) - g.y0
+    const col = Math.floor(x / cell) - g.x0
+    const row = Math.floor(y / cell) - g.y0
     if (col >= 0 && col < g.w && row >= 0 && row < g.h) {
       const k = row * g.w + col
       bits[k >> 3]! |= 0x80 >> (k & 7)
@@ -255,12 +259,13 @@ export function sweptCells(
 ): { bits: Uint8Array; count: number } {
   const bits = emptyBits(raster.grid)
   const g = raster.grid
-  const [minX, minY] = [(g.x0 - 1) * SWATH_CELL_M - r, (g.y0 - 1) * SWATH_CELL_M - r]
-  const [maxX, maxY] = [(g.x0 + g.w + 1) * SWATH_CELL_M + r, (g.y0 + g.h + 1) * SWATH_CELL_M + r]
+  const c = raster.cell
+  const [minX, minY] = [(g.x0 - 1) * c - r, (g.y0 - 1) * c - r]
+  const [maxX, maxY] = [(g.x0 + g.w + 1) * c + r, (g.y0 + g.h + 1) * c + r]
   for (const [a, b] of legs) {
     if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
     if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
-    rasterizeLeg(bits, g, a, b, r)
+    rasterizeLeg(bits, g, a, b, r, c)
   }
   andBits(bits, raster.mask)
   return { bits, count: countBits(bits) }
