@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScopedDb } from '../../server/db/scoped-db.js'
 import { naiveCoverage, type NaiveZonePeriod } from '../../scripts/bench/naive-coverage.js'
+import { fileCounty } from './support/county-fixture.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 
 let ctx: TestContext
@@ -91,48 +92,17 @@ let naiveSharded: Map<string, NaiveZonePeriod>
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  const planner = await ctx.token('planner', '510199')
-  const admin = await ctx.token('admin', '510199')
-  const filer = await ctx.token('supervisor', '510100')
-  const device = await ctx.token('device', '510199')
+  const county = await fileCounty(ctx, {
+    station: '所',
+    people: ['甲', '乙'],
+    plans: [
+      { name: '方案', effective_from: '2026-01-01', zones: ZONES },
+      { name: '新方案', effective_from: NEW_FROM, zones: NEW_ZONES },
+    ],
+  })
+  const { device, staff } = county
+  const unitId = county.station
   const reader = await ctx.token('viewer', '510199')
-  const api = async (token: string, url: string, payload?: unknown, type?: string) => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...bearer(token), ...(type ? { 'content-type': type } : {}) },
-      ...(payload === undefined ? {} : { payload: payload as string }),
-    })
-    expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300)
-    return res.json()
-  }
-  const unitId = (await api(admin, '/api/v1/units', { name: '所', kind: 'station', division_code: '510199' }))
-    .id
-  const staff = [
-    (await api(admin, '/api/v1/people', { name: '甲', unit_id: unitId })).id,
-    (await api(admin, '/api/v1/people', { name: '乙', unit_id: unitId })).id,
-  ]
-  for (const [name, from, zones] of [
-    ['方案', '2026-01-01', ZONES],
-    ['新方案', NEW_FROM, NEW_ZONES],
-  ] as const) {
-    const plan = await api(planner, '/api/v1/plans', { division_code: '510199', name, effective_from: from })
-    await api(
-      planner,
-      `/api/v1/plans/${plan.id}/zones`,
-      JSON.stringify({
-        type: 'FeatureCollection',
-        features: zones.map((z) => ({
-          type: 'Feature',
-          geometry: z.geometry,
-          properties: { name: z.name, category: z.category },
-        })),
-      }),
-      'application/geo+json',
-    )
-    await api(planner, `/api/v1/plans/${plan.id}/submit`)
-    await api(filer, `/api/v1/plans/${plan.id}/file`)
-  }
   for (const p of PATROLS) {
     const t = track(p)
     const res = await ctx.app.inject({

@@ -2,6 +2,7 @@
 // raises its minimum staff from 2 to 3 from 1 June; two-person patrols of May, posted after that,
 // still count, those of June do not — at ingest and again when the months are recomputed.
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { fileCounty, poster } from './support/county-fixture.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 
 let ctx: TestContext
@@ -10,6 +11,7 @@ let device: string
 let station: string
 let staff: string[]
 let zoneA: string
+let post: ReturnType<typeof poster>
 
 const M_LAT = 1 / 110_850
 const M_LON = 1 / 96_470
@@ -18,17 +20,6 @@ const square = (x: number, y: number, side: number) => ({
   type: 'Polygon',
   coordinates: [[at(x, y), at(x + side, y), at(x + side, y + side), at(x, y + side), at(x, y)]],
 })
-
-async function post(token: string, url: string, payload?: unknown, type?: string) {
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url,
-    headers: { ...bearer(token), ...(type ? { 'content-type': type } : {}) },
-    ...(payload === undefined ? {} : { payload: payload as string }),
-  })
-  expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300)
-  return res.json()
-}
 
 /** A two-person walk due north through the middle of zone A, 700 m at 2 m/s, starting at `iso`. */
 function walk(externalId: string, iso: string) {
@@ -62,39 +53,19 @@ async function countedVisitsOfA(): Promise<Record<string, number>> {
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  const planner = await ctx.token('planner', '510199')
-  admin = await ctx.token('admin', '510199')
-  device = await ctx.token('device', '510199')
-  station = (await post(admin, '/api/v1/units', { name: '城关所', kind: 'station', division_code: '510199' }))
-    .id
-  staff = [
-    (await post(admin, '/api/v1/people', { name: '张三', unit_id: station })).id,
-    (await post(admin, '/api/v1/people', { name: '李四', unit_id: station })).id,
-  ]
-  const plan = await post(planner, '/api/v1/plans', {
-    division_code: '510199',
-    name: '方案',
-    effective_from: '2026-01-01',
+  post = poster(ctx)
+  const county = await fileCounty(ctx, {
+    plans: [
+      {
+        name: '方案',
+        effective_from: '2026-01-01',
+        // tier 2: visits counted per month
+        zones: [{ name: 'A', geometry: square(0, 0, 400), category: 'other_farmland' }],
+      },
+    ],
   })
-  const imported = await post(
-    planner,
-    `/api/v1/plans/${plan.id}/zones`,
-    JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          geometry: square(0, 0, 400),
-          // tier 2: visits counted per month
-          properties: { name: 'A', category: 'other_farmland', unit_id: station },
-        },
-      ],
-    }),
-    'application/geo+json',
-  )
-  zoneA = (imported.zones as { id: string }[])[0]!.id
-  await post(planner, `/api/v1/plans/${plan.id}/submit`)
-  await post(await ctx.token('supervisor', '510100'), `/api/v1/plans/${plan.id}/file`)
+  ;({ admin, device, station, staff } = county)
+  zoneA = county.zones.A!
 
   // from 1 June the county requires three people on a patrol
   const rules = await ctx.app.inject({

@@ -1,6 +1,7 @@
 // GET /zones/{id}/visits: the patrols that visited a zone in a span, with their unit and staff names
 // (what the map shows when a supervisor clicks a zone).
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { fileCounty, poster } from './support/county-fixture.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 
 let ctx: TestContext
@@ -18,51 +19,22 @@ const square = (x: number, y: number, side: number) => ({
 
 beforeAll(async () => {
   ctx = await createTestContext()
-  const planner = await ctx.token('planner', '510199')
-  const admin = await ctx.token('admin', '510199')
-  const device = await ctx.token('device', '510199')
   reader = await ctx.token('supervisor', '510199')
-  const post = async (token: string, url: string, payload?: unknown, type?: string) => {
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...bearer(token), ...(type ? { 'content-type': type } : {}) },
-      ...(payload === undefined ? {} : { payload: payload as string }),
-    })
-    expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300)
-    return res.json()
-  }
-  const station = (
-    await post(admin, '/api/v1/units', { name: '城关所', kind: 'station', division_code: '510199' })
-  ).id
-  const staff = [
-    (await post(admin, '/api/v1/people', { name: '张三', unit_id: station })).id,
-    (await post(admin, '/api/v1/people', { name: '李四', unit_id: station })).id,
-  ]
-  const plan = await post(planner, '/api/v1/plans', {
-    division_code: '510199',
-    name: '方案',
-    effective_from: '2026-01-01',
+  const county = await fileCounty(ctx, {
+    plans: [
+      {
+        name: '方案',
+        effective_from: '2026-01-01',
+        zones: [
+          { name: 'A', geometry: square(0, 0, 400), category: 'basic_farmland' },
+          { name: 'B', geometry: square(2000, 0, 400), category: 'basic_farmland' },
+        ],
+      },
+    ],
   })
-  const imported = await post(
-    planner,
-    `/api/v1/plans/${plan.id}/zones`,
-    JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        { name: 'A', geometry: square(0, 0, 400) },
-        { name: 'B', geometry: square(2000, 0, 400) },
-      ].map((f) => ({
-        type: 'Feature',
-        geometry: f.geometry,
-        properties: { name: f.name, category: 'basic_farmland', unit_id: station },
-      })),
-    }),
-    'application/geo+json',
-  )
-  for (const z of imported.zones as { id: string; name: string }[]) zone[z.name] = z.id
-  await post(planner, `/api/v1/plans/${plan.id}/submit`)
-  await post(await ctx.token('supervisor', '510100'), `/api/v1/plans/${plan.id}/file`)
+  Object.assign(zone, county.zones)
+  const { station, staff, device } = county
+  const post = poster(ctx)
 
   // a walk due north through the middle of A, 700 m at 2 m/s; staff listed 李四 first
   const t0 = Date.parse('2026-05-06T01:00:00Z')
