@@ -4,7 +4,6 @@ import type { Db, Queryable } from '../db/port.js'
 import { createScopedDb } from '../db/scoped-db.js'
 import { metricCrsFor } from '../domain/coverage/metric-crs.js'
 import type { PatrolKind } from '../domain/coverage/patrol-kinds.js'
-import { DEFAULT_RULE_SET } from '../domain/rules/rule-set.js'
 import {
   ingestPatrolBatch,
   preparePatrol,
@@ -214,21 +213,11 @@ async function prepareCountyPieces(tx: Queryable, dir: string): Promise<void> {
   const b = box.rows[0]
   if (!b) return
   const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
-  const rules = DEFAULT_RULE_SET
-  const { frequency } = rules.patrol
   await prepareZonePieces(tx, {
-    patrolId: '00000000-0000-0000-0000-000000000000',
     countyCode: DEMO_COUNTY,
     srid,
     date: `${manifest.month ?? '2026-10'}-15`,
-    fromS: 0,
-    toS: 0,
     bbox: [b.w, b.s, b.e, b.n],
-    sightRadiusM: rules.visit.sight_radius_m,
-    lines: [],
-    minSwathShare: rules.visit.min_swath_share,
-    minDwellS: rules.visit.min_dwell_s,
-    periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period],
   })
 }
 

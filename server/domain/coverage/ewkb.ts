@@ -18,3 +18,32 @@ export function lineStringMHex(points: readonly { lon: number; lat: number; time
   })
   return b.toString('hex')
 }
+
+/**
+ * The vertices of a LineString M from its (E)WKB, as PostGIS's ST_AsEWKB gives it: the fixes of a
+ * stored segment (M = epoch seconds → `time` in epoch ms). Reading a segment whole is ~10× faster than
+ * dumping its points row by row in SQL. Throws on anything but a LineString with an M ordinate.
+ */
+export function lineStringMFromEwkb(wkb: Uint8Array): { lon: number; lat: number; time: number }[] {
+  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength)
+  const le = view.getUint8(0) === 1
+  const type = view.getUint32(1, le)
+  const hasZ = (type & 0x80000000) !== 0
+  const hasM = (type & 0x40000000) !== 0
+  const hasSrid = (type & 0x20000000) !== 0
+  if ((type & 0xffff) !== 2 || !hasM) throw new Error(`not a LineString M (EWKB type ${type.toString(16)})`)
+  let at = 5 + (hasSrid ? 4 : 0)
+  const n = view.getUint32(at, le)
+  at += 4
+  const stride = 8 * (hasZ ? 4 : 3)
+  const mAt = hasZ ? 24 : 16
+  const out = new Array<{ lon: number; lat: number; time: number }>(n)
+  for (let i = 0; i < n; i++, at += stride) {
+    out[i] = {
+      lon: view.getFloat64(at, le),
+      lat: view.getFloat64(at + 8, le),
+      time: view.getFloat64(at + mAt, le) * 1000,
+    }
+  }
+  return out
+}

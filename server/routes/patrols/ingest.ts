@@ -6,7 +6,7 @@ import { beijingDateOf, beijingDaysSpanned, type DayWindow } from '../../domain/
 import { hashPatrolContent } from '../../domain/coverage/content-hash.js'
 import { lineStringMHex } from '../../domain/coverage/ewkb.js'
 import { findTrackCells, GRID_CELL_SIZE_M } from '../../domain/coverage/grid-cells.js'
-import { metricCrsFor, metricCrsForSrid } from '../../domain/coverage/metric-crs.js'
+import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
 import { MAX_SPEED_KMH_BY_KIND, type PatrolKind } from '../../domain/coverage/patrol-kinds.js'
 import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
 import { rulesInForceForUnit } from '../rule-sets/queries.js'
@@ -18,8 +18,7 @@ import { parseGpxTrack } from '../../domain/track/parse-gpx-track.js'
 import { haversineM } from '../../domain/track/haversine-m.js'
 import type { RawTrack } from '../../domain/track/raw-track.js'
 import { TrackInputError } from '../../domain/track/track-errors.js'
-import { matchPatrolDay, prepareZonePieces } from './match.js'
-import { prepareZoneRoads } from './road-coverage.js'
+import { matchPatrols } from './match-patrols.js'
 import {
   countFixesOutsideCounty,
   disableJit,
@@ -32,6 +31,9 @@ import {
   insertPoints,
   insertSegments,
   readPatrolSummary,
+  type CellRow,
+  type SegmentRow,
+  type UnitForPatrol,
 } from './queries.js'
 import type { PatrolSummary } from './schemas.js'
 
@@ -103,11 +105,13 @@ export async function ingestPatrolBatch(
     }
     prepared.push({ patrol: preparePatrol(s, { ...opts, rules }, raw), rules })
   }
-  return db.transaction(async (tx) => {
-    const out: IngestResult[] = []
-    for (const p of prepared) out.push(await storePreparedPatrol(tx, p.patrol, { ...opts, rules: p.rules }))
-    return out
-  })
+  return db.transaction((tx) =>
+    storePreparedPatrols(
+      tx,
+      prepared.map((p) => ({ prepared: p.patrol, rules: p.rules })),
+      opts,
+    ),
+  )
 }
 
 /** A submission parsed, converted to WGS84 and cleaned: everything of a post that needs no database. */
@@ -150,11 +154,117 @@ export async function storePreparedPatrol(
   prepared: PreparedPatrol,
   opts: { postedBy: string | null; rules?: RuleSet },
 ): Promise<IngestResult> {
-  const rules = opts.rules ?? DEFAULT_RULE_SET
-  const { submission, raw, crs, contentHash, wgs84, cleaned } = prepared
+  const [result] = await storePreparedPatrols(tx, [{ prepared, rules: opts.rules ?? DEFAULT_RULE_SET }], opts)
+  return result as IngestResult
+}
+
+/** What storePreparedPatrols answers for each patrol when asked for no summaries (a bulk load). */
+export interface StoredBrief {
+  status: 200 | 201
+  patrol_id: string
+  points_received: number
+}
+
+/**
+ * Store → match prepared patrols inside the caller's transaction (row-level security applies): each
+ * is checked and gets its patrol row in turn (a replay of a stored one answers 200 with it); then the
+ * points, segments, matching and heat cells of all the new ones are written together, a statement
+ * each, whatever their number (one posted patrol, or a batch of a bulk load).
+ */
+export async function storePreparedPatrols(
+  tx: Queryable,
+  items: readonly { prepared: PreparedPatrol; rules: RuleSet }[],
+  opts: { postedBy: string | null },
+): Promise<IngestResult[]>
+export async function storePreparedPatrols(
+  tx: Queryable,
+  items: readonly { prepared: PreparedPatrol; rules: RuleSet }[],
+  opts: { postedBy: string | null; summaries: false },
+): Promise<StoredBrief[]>
+export async function storePreparedPatrols(
+  tx: Queryable,
+  items: readonly { prepared: PreparedPatrol; rules: RuleSet }[],
+  opts: { postedBy: string | null; summaries?: boolean },
+): Promise<(IngestResult | StoredBrief)[]> {
   await disableJit(tx)
-  const unit = await findUnitForPatrol(tx, submission.unitId)
-  if (!unit) throw notFound(`unit ${submission.unitId} not found in your jurisdiction`)
+  const units = new Map<string, UnitForPatrol>()
+  const answers: { status: 200 | 201; patrolId: string; pointsReceived: number }[] = []
+  const admitted: AdmittedPatrol[] = []
+  for (const item of items) {
+    const a = await admitPatrol(tx, item.prepared, item.rules, units, opts.postedBy)
+    answers.push({
+      status: a.status,
+      patrolId: a.patrolId,
+      pointsReceived: item.prepared.cleaned.counts.received,
+    })
+    if (a.status === 201) admitted.push(a)
+  }
+  for (const a of admitted) await storePoints(tx, a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)
+  await insertSegments(
+    tx,
+    admitted.flatMap((a) => a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county }))),
+  )
+  await matchPatrols(
+    tx,
+    admitted.map((a) => ({
+      patrolId: a.patrolId,
+      countyCode: a.county,
+      srid: a.metric.srid,
+      countsForFrequency: a.countsForFrequency,
+      segments: a.prepared.cleaned.segments,
+      rules: a.rules,
+    })),
+  )
+  await insertCells(
+    tx,
+    admitted.flatMap((a) => patrolCells(a)),
+  )
+
+  if (opts.summaries === false)
+    return answers.map((a) => ({
+      status: a.status,
+      patrol_id: a.patrolId,
+      points_received: a.pointsReceived,
+    }))
+  const out: IngestResult[] = []
+  for (const a of answers) {
+    const summary = await readPatrolSummary(tx, a.patrolId)
+    if (!summary) throw new Error(`patrol ${a.patrolId} vanished after insert`)
+    out.push({ status: a.status, summary })
+  }
+  return out
+}
+
+/** A new patrol with its row inserted: what the batch writes of it. */
+interface AdmittedPatrol {
+  status: 201
+  patrolId: string
+  county: string
+  prepared: PreparedPatrol
+  rules: RuleSet
+  metric: { srid: number; proj4: string }
+  countsForFrequency: boolean
+  segments: Omit<SegmentRow, 'patrolId' | 'divisionCode'>[]
+}
+
+/**
+ * Checks a prepared patrol against the database (its unit and county, a replay of its external id,
+ * its staff) and inserts its patrol row; answers the stored patrol's id for a replay (200).
+ */
+async function admitPatrol(
+  tx: Queryable,
+  prepared: PreparedPatrol,
+  rules: RuleSet,
+  units: Map<string, UnitForPatrol>,
+  postedBy: string | null,
+): Promise<AdmittedPatrol | { status: 200; patrolId: string }> {
+  const { submission, raw, crs, contentHash, wgs84, cleaned } = prepared
+  let unit = units.get(submission.unitId)
+  if (!unit) {
+    unit = await findUnitForPatrol(tx, submission.unitId)
+    if (!unit) throw notFound(`unit ${submission.unitId} not found in your jurisdiction`)
+    units.set(submission.unitId, unit)
+  }
   if (!unit.county_code || unit.county_level !== 'county') {
     throw unprocessable('a patrol unit must belong to a county in your jurisdiction', [
       {
@@ -166,8 +276,8 @@ export async function storePreparedPatrol(
   }
   const county = unit.county_code
 
-  const replay = await answerExisting(tx, county, submission.externalId, contentHash)
-  if (replay) return replay
+  const replay = await findExisting(tx, county, submission.externalId, contentHash)
+  if (replay) return { status: 200, patrolId: replay }
 
   const outsideStaff = await findStaffOutsideCounty(tx, submission.staff, county)
   if (outsideStaff.length > 0) {
@@ -247,23 +357,15 @@ export async function storePreparedPatrol(
     flags,
     warnings,
     metricSrid: metric.srid,
-    postedBy: opts.postedBy,
+    postedBy,
   })
   if (!patrolId) {
     // Lost the race to an identical (or conflicting) post that committed first.
-    const winner = await answerExisting(tx, county, submission.externalId, contentHash)
-    if (winner) return winner
+    const winner = await findExisting(tx, county, submission.externalId, contentHash)
+    if (winner) return { status: 200, patrolId: winner }
     throw conflict(`patrol ${submission.externalId} is being stored by another request; retry`)
   }
-
-  await storePoints(tx, patrolId, county, wgs84, cleaned)
-  await insertSegments(tx, patrolId, county, segments)
-  await matchStoredPatrol(tx, { patrolId, countyCode: county, srid: metric.srid, cleaned, rules })
-  await storeCells(tx, patrolId, county, metric, cleaned, rules)
-
-  const summary = await readPatrolSummary(tx, patrolId)
-  if (!summary) throw new Error(`patrol ${patrolId} vanished after insert`)
-  return { status: 201, summary }
+  return { status: 201, patrolId, county, prepared, rules, metric, countsForFrequency, segments }
 }
 
 /** Beijing date of the earliest fix (the track's first day), 'YYYY-MM-DD'. */
@@ -305,12 +407,13 @@ export function asProblem(error: unknown): unknown {
   )
 }
 
-async function answerExisting(
+/** The stored patrol of the same external id and content, or 409 when its content differs. */
+async function findExisting(
   tx: Queryable,
   county: string,
   externalId: string,
   contentHash: string,
-): Promise<IngestResult | undefined> {
+): Promise<string | undefined> {
   const existing = await findPatrolByExternalId(tx, county, externalId)
   if (!existing) return undefined
   if (existing.content_hash !== contentHash) {
@@ -320,9 +423,7 @@ async function answerExisting(
       { patrol_id: existing.id },
     )
   }
-  const summary = await readPatrolSummary(tx, existing.id)
-  if (!summary) throw new Error(`patrol ${existing.id} not readable`)
-  return { status: 200, summary }
+  return existing.id
 }
 
 /** Names each dropped point by its position in the input ('point 17'), whatever the format. */
@@ -378,133 +479,10 @@ function segmentLengthM(segment: readonly { lon: number; lat: number }[]): numbe
   return sum
 }
 
-/** Matches every Beijing day the patrol touches against the zones in force that day. */
-export async function matchStoredPatrol(
-  tx: Queryable,
-  o: {
-    patrolId: string
-    countyCode: string
-    srid: number
-    cleaned: CleanedTrack
-    rules: RuleSet
-    /** every zone the patrol can reach is prepared already (prepareCountyZones, a recompute) */
-    zonesPrepared?: boolean
-  },
-): Promise<void> {
-  const kept = o.cleaned.segments.flat()
-  const first = kept[0]?.time as number
-  const last = kept[kept.length - 1]?.time as number
-  const { frequency } = o.rules.patrol
-  const project = proj4('EPSG:4326', metricCrsForSrid(o.srid).proj4)
-  const metric = o.cleaned.segments.map((segment) =>
-    segment.map((p) => {
-      const [x, y] = project.forward([p.lon, p.lat]) as [number, number]
-      return { x, y, t: p.time }
-    }),
-  )
-  for (const day of beijingDaysSpanned(first, last)) {
-    const inDay = kept.filter((p) => p.time >= day.startMs && p.time <= day.endMs)
-    // the legs that cross midnight reach into the day from a point outside it
-    const near = inDay.length > 0 ? inDay : kept
-    const bbox = widenedBbox(near, o.rules.visit.sight_radius_m, day.startMs, day.endMs, o.cleaned)
-    const matchDay = {
-      patrolId: o.patrolId,
-      countyCode: o.countyCode,
-      srid: o.srid,
-      date: day.date,
-      fromS: day.startMs / 1000,
-      toS: day.endMs / 1000,
-      bbox,
-      sightRadiusM: o.rules.visit.sight_radius_m,
-      lines: linesWithin(metric, day.startMs, day.endMs),
-      minSwathShare: o.rules.visit.min_swath_share,
-      minDwellS: o.rules.visit.min_dwell_s,
-      periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period] as const,
-    }
-    if (!o.zonesPrepared) {
-      await prepareZonePieces(tx, matchDay)
-      await prepareZoneRoads(tx, matchDay)
-    }
-    await matchPatrolDay(tx, matchDay)
-  }
-}
-
-/**
- * The parts of the segments within [fromMs, toMs] (as ST_LocateBetween cuts them on the fix time):
- * a leg across a bound is cut where the patrol, moving at constant speed along it, crossed it.
- */
-export function linesWithin(
-  segments: readonly (readonly { x: number; y: number; t: number }[])[],
-  fromMs: number,
-  toMs: number,
-): { x: number; y: number; t: number }[][] {
-  const out: { x: number; y: number; t: number }[][] = []
-  const at = (a: { x: number; y: number; t: number }, b: { x: number; y: number; t: number }, t: number) => {
-    const f = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t)
-    return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y), t }
-  }
-  for (const seg of segments) {
-    let line: { x: number; y: number; t: number }[] = []
-    for (let i = 0; i < seg.length; i++) {
-      const p = seg[i]!
-      const prev = seg[i - 1]
-      const inside = p.t >= fromMs && p.t <= toMs
-      if (prev && line.length === 0 && inside && prev.t < fromMs) line.push(at(prev, p, fromMs))
-      if (inside) line.push({ x: p.x, y: p.y, t: p.t })
-      else if (prev && p.t > toMs && prev.t <= toMs && prev.t >= fromMs) line.push(at(prev, p, toMs))
-      else if (prev && prev.t < fromMs && p.t > toMs) line.push(at(prev, p, fromMs), at(prev, p, toMs))
-      if (!inside && line.length > 0) {
-        out.push(line)
-        line = []
-      }
-    }
-    if (line.length > 0) out.push(line)
-  }
-  return out
-}
-
-/**
- * WGS84 box of the day's part of the track (with the fixes just before and after the day, whose legs
- * reach into it), widened by the sight radius plus a margin.
- */
-function widenedBbox(
-  inDay: readonly { lon: number; lat: number }[],
-  radiusM: number,
-  startMs: number,
-  endMs: number,
-  cleaned: CleanedTrack,
-): [number, number, number, number] {
-  const pts = [...inDay]
-  for (const segment of cleaned.segments) {
-    for (let i = 1; i < segment.length; i++) {
-      const a = segment[i - 1]!
-      const b = segment[i]!
-      if ((a.time < startMs && b.time >= startMs) || (a.time <= endMs && b.time > endMs)) pts.push(a, b)
-    }
-  }
-  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const p of pts) {
-    minLon = Math.min(minLon, p.lon)
-    maxLon = Math.max(maxLon, p.lon)
-    minLat = Math.min(minLat, p.lat)
-    maxLat = Math.max(maxLat, p.lat)
-  }
-  // 1° of latitude ≥ 110.5 km; a degree of longitude shrinks with cos(latitude). Double the radius as margin.
-  const dLat = (2 * radiusM) / 110_500
-  const dLon = dLat / Math.max(0.05, Math.cos((Math.max(Math.abs(minLat), Math.abs(maxLat)) * Math.PI) / 180))
-  return [minLon - dLon, minLat - dLat, maxLon + dLon, maxLat + dLat]
-}
-
-async function storeCells(
-  tx: Queryable,
-  patrolId: string,
-  county: string,
-  metric: { srid: number; proj4: string },
-  cleaned: CleanedTrack,
-  rules: RuleSet,
-): Promise<void> {
-  const project = proj4('EPSG:4326', metric.proj4)
-  const segments = cleaned.segments.map((segment) =>
+/** The patrol's heat cells (grid-cells.ts): metres and seconds per 100 m cell and Beijing day. */
+function patrolCells(a: AdmittedPatrol): CellRow[] {
+  const project = proj4('EPSG:4326', a.metric.proj4)
+  const segments = a.prepared.cleaned.segments.map((segment) =>
     segment.map((p) => {
       const [x, y] = project.forward([p.lon, p.lat]) as [number, number]
       return { x, y, time: p.time }
@@ -512,16 +490,19 @@ async function storeCells(
   )
   const cells = findTrackCells(segments, {
     cellSizeM: GRID_CELL_SIZE_M,
-    sightRadiusM: rules.visit.sight_radius_m,
+    sightRadiusM: a.rules.visit.sight_radius_m,
     dayOf: dayFinder(beijingDaysSpanned(segments[0]![0]!.time, segments.at(-1)!.at(-1)!.time)),
   })
-  await insertCells(
-    tx,
-    patrolId,
-    county,
-    metric.srid,
-    cells.map((c) => ({ d: c.day, x: c.cellX, y: c.cellY, l: c.lengthM, t: c.timeS })),
-  )
+  return cells.map((c) => ({
+    patrolId: a.patrolId,
+    divisionCode: a.county,
+    srid: a.metric.srid,
+    d: c.day,
+    x: c.cellX,
+    y: c.cellY,
+    l: c.lengthM,
+    t: c.timeS,
+  }))
 }
 
 /** Beijing day of an instant within the patrol, by lookup in its few day windows. */

@@ -3,13 +3,15 @@ import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
 import { legInside } from '../../domain/coverage/leg-clip.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
 import { prepareZoneRoads } from './road-coverage.js'
+import { SWATH_CELL_M } from '../../domain/coverage/swath-raster.js'
 import {
-  bitsToHex,
-  legsByCell,
+  cellSwath,
   pieceRasterOf,
-  pieceRasters,
-  readDayPieces,
+  swathOfPiece,
+  type CellSwath,
   sweptCells,
+  type DayPiece,
+  type PieceRaster,
   type TimedXY,
 } from './swath-pieces.js'
 
@@ -23,6 +25,8 @@ export interface MatchDay {
   countyCode: string
   /** the metric CRS (metric-crs.ts) */
   srid: number
+  /** the patrol counts (enough staff): its swept cells join the period coverage */
+  counts: boolean
   /** Beijing day and its bounds in epoch seconds, [fromS, toS) */
   date: string
   fromS: number
@@ -38,12 +42,15 @@ export interface MatchDay {
   periodKinds: readonly [FrequencyPeriod, FrequencyPeriod, FrequencyPeriod]
 }
 
+/** Where and when zones are wanted: the county's zones in force on `date` within `bbox` (WGS84). */
+export type ZoneArea = Pick<MatchDay, 'countyCode' | 'srid' | 'date' | 'bbox'>
+
 /**
  * Zones in force that day near the track, in the metric CRS and cut into pieces, stored once per
  * (zone, srid) and reused by every later patrol. Two posts filling the same zone at once write the
  * same rows; the second's are skipped.
  */
-export async function prepareZonePieces(tx: Queryable, d: MatchDay): Promise<void> {
+export async function prepareZonePieces(tx: Queryable, d: ZoneArea): Promise<void> {
   await tx.query(
     `WITH
      -- zones in force that day whose box meets the track's (widened) box and are not prepared yet
@@ -99,19 +106,11 @@ export async function prepareCountyZones(
     [q.countyCode, q.from, q.to],
   )
   for (const r of res.rows) {
-    const day: MatchDay = {
-      patrolId: '00000000-0000-0000-0000-000000000000',
+    const day: ZoneArea = {
       countyCode: q.countyCode,
       srid: q.srid,
       date: r.day,
-      fromS: 0,
-      toS: 0,
       bbox: [r.w, r.s, r.e, r.n],
-      sightRadiusM: 0,
-      lines: [],
-      minSwathShare: 0,
-      minDwellS: 0,
-      periodKinds: ['iso_week', 'month', 'month'],
     }
     await prepareZonePieces(tx, day)
     await prepareZoneRoads(tx, day)
@@ -121,7 +120,8 @@ export async function prepareCountyZones(
 /**
  * Matches one Beijing day of a stored patrol against the zones in force that day (design.md,
  * "Coverage definitions"), in the metric CRS, here in TypeScript on the day's cleaned legs and the
- * zone pieces (kept in memory once read, swath-pieces.ts):
+ * zone pieces (kept in memory once read, swath-pieces.ts); match-patrols.ts reads the pieces and
+ * stores what this answers:
  *
  * - a zone is *crossed* when a leg of a cleaned segment (the straight line between two consecutive
  *   fixes: not a fix, so a fast crossing between two fixes counts) meets one of its pieces;
@@ -138,15 +138,21 @@ export async function prepareCountyZones(
  * - a counting patrol ORs its swath's cells of each zone piece into the piece's period coverage
  *   (zone_period_coverage.cover), whether or not it crossed the zone (the swath reaches 50 m beyond
  *   the track).
+ *
+ * `pieces` are the day's pieces in the 1 km cells of `near` (the legs near each cell, legsByCell).
+ * Answers the visits; the swept cells of each piece go to `onCover` as they are found.
  */
-export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> {
-  const near = legsByCell(d.lines, d.sightRadiusM, ZONE_PIECE_GRID_M)
-  const cells = [...near.keys()].map((k) => k.split(',').map(Number) as [number, number])
-  const pieces = await readDayPieces(tx, { countyCode: d.countyCode, srid: d.srid, date: d.date, cells })
-  const rasters = await pieceRasters(tx, d.srid, pieces)
+export function computeDayMatch(
+  d: MatchDay,
+  pieces: readonly DayPiece[],
+  near: ReadonlyMap<string, [TimedXY, TimedXY][]>,
+  rasters: Map<string, PieceRaster>,
+  /** each piece's swept cells, as they are found: `bits` is valid only during the call */
+  onCover: (c: DayCover) => void,
+): DayVisit[] {
   const swept = new Map<string, number>()
   const times = new Map<string, ZoneTime>()
-  const covers: CoverRow[] = []
+  const swaths = new Map<string, CellSwath>()
   for (const p of pieces) {
     const raster = pieceRasterOf(rasters, d.srid, p)
     const legs = near.get(`${p.cell_i},${p.cell_j}`)
@@ -157,36 +163,43 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
       if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
       const inside = legInside(a.x, a.y, b.x, b.y, raster.polygons)
       if (!inside.meets) continue
-      const f = inside.parts.reduce((sum, [f0, f1]) => sum + f1 - f0, 0)
+      let f = 0
+      for (const [f0, f1] of inside.parts) f += f1 - f0
       const dt = (b.t - a.t) / 1000
-      const zt = times.get(p.zone_id) ?? {
-        tier: p.tier,
-        entered: Infinity,
-        left: -Infinity,
-        length: 0,
-        dwell: 0,
+      let zt = times.get(p.zone_id)
+      if (!zt) {
+        zt = { tier: p.tier, entered: Infinity, left: -Infinity, length: 0, dwell: 0 }
+        times.set(p.zone_id, zt)
       }
       zt.length += f * Math.hypot(b.x - a.x, b.y - a.y)
       zt.dwell += f * dt
       zt.entered = Math.min(zt.entered, a.t / 1000 + inside.first * dt)
       zt.left = Math.max(zt.left, a.t / 1000 + inside.last * dt)
-      times.set(p.zone_id, zt)
     }
     if (raster.maskCells === 0) continue
-    const { bits, count } = sweptCells(raster, legs, d.sightRadiusM)
+    let swept5: CellSwath | undefined
+    if (raster.cell === SWATH_CELL_M) {
+      const key = `${p.cell_i},${p.cell_j}`
+      swept5 = swaths.get(key)
+      if (!swept5) {
+        swept5 = cellSwath(p.cell_i, p.cell_j, ZONE_PIECE_GRID_M, legs, d.sightRadiusM)
+        swaths.set(key, swept5)
+      }
+    }
+    const { bits, count } = swept5 ? swathOfPiece(swept5, raster) : sweptCells(raster, legs, d.sightRadiusM)
     if (count === 0) continue
     swept.set(p.zone_id, (swept.get(p.zone_id) ?? 0) + (count * raster.cellArea) / p.zone_area)
-    covers.push({
+    onCover({
       zone_id: p.zone_id,
       piece: p.piece,
       tier: p.tier,
-      cover: bitsToHex(bits),
+      bits,
       cell_area: raster.cellArea,
-      road: raster.roadMask ? bitsToHex(raster.roadMask) : null,
+      road: raster.roadMask,
       road_cell_m: raster.roadCellM,
     })
   }
-  const visits: VisitRow[] = [...times].map(([zone_id, t]) => {
+  const visits: DayVisit[] = [...times].map(([zone_id, t]) => {
     const share = Math.min(1, swept.get(zone_id) ?? 0)
     return {
       zone_id,
@@ -199,7 +212,7 @@ export async function matchPatrolDay(tx: Queryable, d: MatchDay): Promise<void> 
       qualifies: share >= d.minSwathShare || t.dwell >= d.minDwellS,
     }
   })
-  await storeDayMatch(tx, d, visits, covers)
+  return visits
 }
 
 interface ZoneTime {
@@ -211,7 +224,8 @@ interface ZoneTime {
   dwell: number
 }
 
-interface VisitRow {
+/** A zone the patrol-day crossed: times, clipped length, swath share, and whether it qualifies. */
+export interface DayVisit {
   zone_id: string
   tier: number
   entered: number
@@ -222,67 +236,94 @@ interface VisitRow {
   qualifies: boolean
 }
 
-/** A piece's swept cells for its period coverage (hex of the bit set, see swath-raster.ts). */
-interface CoverRow {
+/** A piece's swept cells on one patrol-day (see swath-raster.ts for the bit layout). */
+export interface DayCover {
   zone_id: string
   piece: number
   tier: number
-  cover: string
+  bits: Uint8Array
   cell_area: number
-  road: string | null
+  /** the piece's road centre-line cells (road zones), or null */
+  road: Uint8Array | null
   road_cell_m: number
 }
 
-/** The day's visits and the coverage rows, in one statement. */
-async function storeDayMatch(
+/** A visit to store: the patrol-day's. */
+export interface VisitRow extends DayVisit {
+  patrol_id: string
+  visit_date: string
+}
+
+/** A coverage row to OR into its piece-period: the swept cells of `patrols` patrol-days, as hex. */
+export interface CoverRow extends Omit<DayCover, 'bits' | 'road'> {
+  road: string | null
+  period_kind: FrequencyPeriod
+  period_start: string
+  srid: number
+  county: string
+  patrols: number
+}
+
+/**
+ * Where matching writes: the live tables, or a recompute job's staging rows (recompute.ts), which
+ * have the same columns and a job id in front.
+ */
+export type MatchTarget = { live: true } | { jobId: string }
+
+/** Visits and coverage rows (each piece-period once, cells already ORed) in one statement. */
+export async function storeMatches(
   tx: Queryable,
-  d: MatchDay,
   visits: readonly VisitRow[],
-  covers: readonly CoverRow[],
+  covers: readonly (CoverRow & { cover: string })[],
+  target: MatchTarget = { live: true },
 ): Promise<void> {
   if (visits.length === 0 && covers.length === 0) return
+  const staged = 'jobId' in target
+  const visitTable = staged ? 'coverage_recompute_visits' : 'zone_visits'
+  const coverTable = staged ? 'coverage_recompute_coverage' : 'zone_period_coverage'
+  const job = staged ? 'job_id, ' : ''
+  const jobValue = staged ? '$3::uuid, ' : ''
   await tx.query(
     `WITH
      stored_visits AS (
-       INSERT INTO zone_visits (patrol_id, zone_id, visit_date, division_code, tier, unit_id, kind, staff_count,
+       INSERT INTO ${visitTable} (${job}patrol_id, zone_id, visit_date, division_code, tier, unit_id, kind, staff_count,
                                 entered_at, left_at, clipped_length_m, dwell_s, swath_share, qualifies, counted, reason)
-       SELECT p.id, v.zone_id, $3::date, p.division_code, v.tier, p.unit_id, p.kind, p.staff_count,
+       SELECT ${jobValue}p.id, v.zone_id, v.visit_date, p.division_code, v.tier, p.unit_id, p.kind, p.staff_count,
               to_timestamp(v.entered), to_timestamp(v.left_at), v.clipped_length, v.dwell, v.share,
               v.qualifies, v.qualifies AND p.counts_for_frequency,
               CASE WHEN NOT v.qualifies THEN 'below_threshold' WHEN NOT p.counts_for_frequency THEN 'understaffed' END
-         FROM json_to_recordset($5::json)
-              AS v(zone_id uuid, tier integer, entered float8, left_at float8, clipped_length float8, dwell float8,
-                   share float8, qualifies boolean)
-         JOIN patrols p ON p.id = $1::uuid
+         FROM json_to_recordset($1::json)
+              AS v(patrol_id uuid, visit_date date, zone_id uuid, tier integer, entered float8, left_at float8,
+                   clipped_length float8, dwell float8, share float8, qualifies boolean)
+         JOIN patrols p ON p.id = v.patrol_id
+       ${staged ? 'ON CONFLICT DO NOTHING' : ''}
        RETURNING zone_id),
-     -- a counting patrol's swept cells of each zone piece join the piece's period coverage (OR)
+     -- the swept cells of each zone piece join the piece's period coverage (OR)
      stored_coverage AS (
-       INSERT INTO zone_period_coverage (zone_id, period_kind, period_start, srid, piece, division_code,
-                                         cover, cell_area, road_mask, road_cell_m)
-       SELECT c.zone_id, k.kind,
-              date_trunc(CASE k.kind WHEN 'iso_week' THEN 'week' ELSE 'month' END, $3::date::timestamp)::date,
-              $2::integer, c.piece, $4::text, ('x' || c.cover)::bit varying, c.cell_area,
-              CASE WHEN c.road IS NOT NULL THEN ('x' || c.road)::bit varying END, c.road_cell_m
-         FROM json_to_recordset($6::json)
-              AS c(zone_id uuid, piece integer, tier integer, cover text, cell_area float8, road text, road_cell_m float8)
-        CROSS JOIN LATERAL (SELECT ($7::text[])[c.tier] AS kind) AS k
-         JOIN patrols p ON p.id = $1::uuid AND p.counts_for_frequency
-        -- rows are locked in one order (days are matched in order too): concurrent posts cannot deadlock
-        ORDER BY c.zone_id, c.piece
-       ON CONFLICT (zone_id, period_kind, period_start, srid, piece) DO UPDATE
+       INSERT INTO ${coverTable} AS t (${job}zone_id, period_kind, period_start, srid, piece, division_code,
+                                         cover, cell_area, road_mask, road_cell_m, patrols)
+       SELECT ${jobValue}c.zone_id, c.period_kind, c.period_start, c.srid, c.piece, c.county, ('x' || c.cover)::bit varying,
+              c.cell_area, CASE WHEN c.road IS NOT NULL THEN ('x' || c.road)::bit varying END, c.road_cell_m, c.patrols
+         FROM json_to_recordset($2::json)
+              AS c(zone_id uuid, period_kind text, period_start date, srid integer, piece integer, county text,
+                   cover text, cell_area float8, road text, road_cell_m float8, patrols integer)
+        -- rows are locked in one order: concurrent writers cannot deadlock
+        ORDER BY c.zone_id, c.period_kind, c.period_start, c.srid, c.piece
+       ON CONFLICT (${job}zone_id, period_kind, period_start, srid, piece) DO UPDATE
           -- (a row from before migration 0012 holds an exact swath and no cells: the recompute that
-          -- migration queued rebuilds it; until then this patrol's cells replace it)
-          SET cover = CASE WHEN zone_period_coverage.cover IS NULL
-                             OR length(zone_period_coverage.cover) <> length(EXCLUDED.cover)
-                           THEN EXCLUDED.cover ELSE zone_period_coverage.cover | EXCLUDED.cover END,
+          -- migration queued rebuilds it; until then these cells replace it)
+          SET cover = CASE WHEN t.cover IS NULL OR length(t.cover) <> length(EXCLUDED.cover)
+                           THEN EXCLUDED.cover ELSE t.cover | EXCLUDED.cover END,
               swath = NULL,
               cell_area = EXCLUDED.cell_area,
               road_mask = EXCLUDED.road_mask,
               road_cell_m = EXCLUDED.road_cell_m,
-              patrols = zone_period_coverage.patrols + 1,
+              patrols = t.patrols + EXCLUDED.patrols,
               updated_at = now()
        RETURNING zone_id)
      SELECT (SELECT count(*) FROM stored_visits) AS visits, (SELECT count(*) FROM stored_coverage) AS coverage`,
-    [d.patrolId, d.srid, d.date, d.countyCode, JSON.stringify(visits), JSON.stringify(covers), d.periodKinds],
+    staged
+      ? [JSON.stringify(visits), JSON.stringify(covers), target.jobId]
+      : [JSON.stringify(visits), JSON.stringify(covers)],
   )
 }

@@ -209,6 +209,8 @@ export async function insertPoints(
 }
 
 export interface SegmentRow {
+  patrolId: string
+  divisionCode: string
   /** hex EWKB LineString M (M = epoch seconds), see ewkb.ts */
   hex: string
   startedAt: number
@@ -217,21 +219,18 @@ export interface SegmentRow {
   lengthM: number
 }
 
-export async function insertSegments(
-  tx: Queryable,
-  patrolId: string,
-  divisionCode: string,
-  segments: readonly SegmentRow[],
-): Promise<void> {
+/** The cleaned segments of any number of patrols, numbered from 0 within each patrol, in one statement. */
+export async function insertSegments(tx: Queryable, segments: readonly SegmentRow[]): Promise<void> {
+  if (segments.length === 0) return
   await tx.query(
     `INSERT INTO patrol_segments (patrol_id, seq, division_code, geom, started_at, ended_at, point_count, length_m)
-     SELECT $1::uuid, (s.n - 1)::integer, $2::text, s.hex::geometry, to_timestamp(s.t0 / 1000), to_timestamp(s.t1 / 1000),
-            s.points, s.len
-       FROM unnest($3::text[], $4::float8[], $5::float8[], $6::integer[], $7::float8[]) WITH ORDINALITY
-            AS s(hex, t0, t1, points, len, n)`,
+     SELECT s.patrol, (row_number() OVER (PARTITION BY s.patrol ORDER BY s.n) - 1)::integer, s.division,
+            s.hex::geometry, to_timestamp(s.t0 / 1000), to_timestamp(s.t1 / 1000), s.points, s.len
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::integer[], $7::float8[])
+            WITH ORDINALITY AS s(patrol, division, hex, t0, t1, points, len, n)`,
     [
-      patrolId,
-      divisionCode,
+      segments.map((s) => s.patrolId),
+      segments.map((s) => s.divisionCode),
       segments.map((s) => s.hex),
       segments.map((s) => s.startedAt),
       segments.map((s) => s.endedAt),
@@ -241,8 +240,11 @@ export async function insertSegments(
   )
 }
 
-/** One heat cell: d = Beijing day, x/y = cell column/row, l = metres, t = seconds. */
+/** One heat cell of a patrol: d = Beijing day, x/y = cell column/row, l = metres, t = seconds. */
 export interface CellRow {
+  patrolId: string
+  divisionCode: string
+  srid: number
   d: string
   x: number
   y: number
@@ -250,19 +252,23 @@ export interface CellRow {
   t: number
 }
 
-export async function insertCells(
-  tx: Queryable,
-  patrolId: string,
-  divisionCode: string,
-  srid: number,
-  cells: readonly CellRow[],
-): Promise<void> {
+/** The heat cells of any number of patrols in one statement (columns as arrays). */
+export async function insertCells(tx: Queryable, cells: readonly CellRow[]): Promise<void> {
   if (cells.length === 0) return
   await tx.query(
     `INSERT INTO patrol_cells (patrol_id, division_code, visit_date, srid, cell_x, cell_y, length_m, time_s)
-     SELECT $1::uuid, $2::text, c.d, $3::integer, c.x, c.y, c.l, c.t
-       FROM json_to_recordset($4::json) AS c(d date, x integer, y integer, l float8, t float8)`,
-    [patrolId, divisionCode, srid, JSON.stringify(cells)],
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::integer[], $5::integer[], $6::integer[],
+                          $7::float8[], $8::float8[])`,
+    [
+      cells.map((c) => c.patrolId),
+      cells.map((c) => c.divisionCode),
+      cells.map((c) => c.d),
+      cells.map((c) => c.srid),
+      cells.map((c) => c.x),
+      cells.map((c) => c.y),
+      cells.map((c) => c.l),
+      cells.map((c) => c.t),
+    ],
   )
 }
 

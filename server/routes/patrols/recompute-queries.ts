@@ -1,4 +1,7 @@
 import type { Queryable } from '../../db/port.js'
+import { periodContaining } from '../../domain/coverage/periods.js'
+import { storeMatches } from './match.js'
+import type { CoverSet } from './match-patrols.js'
 
 /** A recompute job as stored (migrations/0008). Dates are 'YYYY-MM-DD', Beijing days, `to` exclusive. */
 export interface RecomputeJobRow {
@@ -125,6 +128,8 @@ export interface StoredPatrol {
   metric_srid: number
   /** Beijing date of its first fix: the rules then in force are its rules */
   started_on: string
+  /** enough staff (as ingest judged it under those rules) */
+  counts_for_frequency: boolean
 }
 
 /** The metric CRSs of the job's patrols (one per county, unless its boundary changed). */
@@ -138,97 +143,65 @@ export async function jobSrids(tx: Queryable, jobId: string): Promise<number[]> 
   return res.rows.map((r) => r.srid)
 }
 
-/** The next patrols of the job still to match, in time order. */
-export async function nextPatrols(tx: Queryable, jobId: string, limit: number): Promise<StoredPatrol[]> {
+/**
+ * The next patrols of the job still to match, in time order: at most `limit`, and no more than fill
+ * `points` kept fixes (at least one patrol).
+ */
+export async function nextPatrols(
+  tx: Queryable,
+  jobId: string,
+  limit: number,
+  points = 1e15,
+): Promise<StoredPatrol[]> {
   const res = await tx.query<StoredPatrol>(
-    `SELECT j.patrol_id, p.division_code, p.metric_srid,
-            to_char(p.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS started_on
-       FROM coverage_recompute_patrols j JOIN patrols p ON p.id = j.patrol_id
-      WHERE j.job_id = $1::uuid AND NOT j.done
-      ORDER BY j.started_at, j.patrol_id
-      LIMIT $2::integer`,
-    [jobId, limit],
+    `SELECT patrol_id, division_code, metric_srid, counts_for_frequency, started_on
+       FROM (SELECT j.patrol_id, p.division_code, p.metric_srid, p.counts_for_frequency,
+                    to_char(p.started_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS started_on,
+                    sum(p.points_kept) OVER (ORDER BY j.started_at, j.patrol_id) - p.points_kept AS before,
+                    j.started_at
+               FROM coverage_recompute_patrols j JOIN patrols p ON p.id = j.patrol_id
+              WHERE j.job_id = $1::uuid AND NOT j.done
+              ORDER BY j.started_at, j.patrol_id
+              LIMIT $2::integer) AS x
+      WHERE x.before < $3::float8
+      ORDER BY x.started_at, x.patrol_id`,
+    [jobId, limit, points],
   )
   return res.rows
 }
 
 /**
- * The fixes of the stored cleaned segments (the vertices of patrol_segments, M = fix time in epoch
- * seconds), per patrol and segment in order: the cleaned track as ingest left it, without the raw points.
+ * The stored cleaned segments of the patrols (LineString M, M = fix time in epoch seconds), each as
+ * its EWKB, per patrol in order: the cleaned track as ingest left it, without the raw points.
  */
-export async function readSegmentFixes(
+export async function readSegmentTracks(
   tx: Queryable,
   patrolIds: readonly string[],
-): Promise<{ patrol_id: string; seq: number; lon: number; lat: number; m: number }[]> {
-  const res = await tx.query<{ patrol_id: string; seq: number; lon: number; lat: number; m: number }>(
-    `SELECT s.patrol_id, s.seq, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat, ST_M(d.geom) AS m
-       FROM patrol_segments s CROSS JOIN LATERAL ST_DumpPoints(s.geom) AS d
+): Promise<{ patrol_id: string; seq: number; wkb: Uint8Array }[]> {
+  const res = await tx.query<{ patrol_id: string; seq: number; wkb: Uint8Array }>(
+    `SELECT s.patrol_id, s.seq, ST_AsEWKB(s.geom) AS wkb
+       FROM patrol_segments s
       WHERE s.patrol_id = ANY ($1::uuid[])
-      ORDER BY s.patrol_id, s.seq, d.path[1]`,
+      ORDER BY s.patrol_id, s.seq`,
     [patrolIds],
   )
   return res.rows
 }
 
-/**
- * Empty session-local copies of the two tables matching writes, named like them. Temporary tables
- * come first on the search path, so within this transaction the product's matching (match.ts),
- * unchanged, writes its visits and coverage unions into these instead of the live tables; they are
- * dropped when the transaction ends (commit or rollback). See recompute.ts.
- */
-export async function createShadowTables(tx: Queryable): Promise<void> {
-  await tx.query(
-    `CREATE TEMP TABLE zone_visits (LIKE public.zone_visits INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP`,
-  )
-  await tx.query(
-    `CREATE TEMP TABLE zone_period_coverage (LIKE public.zone_period_coverage INCLUDING DEFAULTS INCLUDING INDEXES)
-     ON COMMIT DROP`,
-  )
+/** Every patrol of the job to match again, its staged visits gone (a job resumed in a new process). */
+export async function restartMatching(tx: Queryable, jobId: string): Promise<void> {
+  await tx.query(`UPDATE coverage_recompute_patrols SET done = false WHERE job_id = $1::uuid AND done`, [
+    jobId,
+  ])
+  await tx.query(`DELETE FROM coverage_recompute_visits WHERE job_id = $1::uuid`, [jobId])
 }
 
-/** The live tables are not the shadows: a guard that the search path did what recompute.ts relies on. */
-export async function shadowTablesInUse(tx: Queryable): Promise<boolean> {
-  const res = await tx.query<{ ok: boolean }>(
-    `SELECT to_regclass('zone_visits')::oid <> 'public.zone_visits'::regclass::oid
-        AND to_regclass('zone_period_coverage')::oid <> 'public.zone_period_coverage'::regclass::oid AS ok`,
-  )
-  return res.rows[0]?.ok === true
-}
-
-/**
- * Moves the chunk's shadow rows into the job's staging rows (coverage of a piece-period met by an
- * earlier chunk is unioned with it, as matching does), and marks the chunk's patrols done.
- */
-export async function stageShadowRows(
+/** Marks the chunk's patrols matched (their rows are staged in the same transaction). */
+export async function markPatrolsDone(
   tx: Queryable,
   jobId: string,
   patrolIds: readonly string[],
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO coverage_recompute_visits
-       (job_id, patrol_id, zone_id, visit_date, division_code, tier, unit_id, kind, staff_count, entered_at, left_at,
-        clipped_length_m, dwell_s, swath_share, qualifies, counted, reason)
-     SELECT $1::uuid, patrol_id, zone_id, visit_date, division_code, tier, unit_id, kind, staff_count, entered_at, left_at,
-            clipped_length_m, dwell_s, swath_share, qualifies, counted, reason
-       FROM pg_temp.zone_visits
-     ON CONFLICT (job_id, patrol_id, zone_id, visit_date) DO NOTHING`,
-    [jobId],
-  )
-  await tx.query(
-    `INSERT INTO coverage_recompute_coverage
-       (job_id, zone_id, period_kind, period_start, srid, piece, division_code, swath, cover, cell_area, road_mask,
-        road_cell_m, patrols)
-     SELECT $1::uuid, zone_id, period_kind, period_start, srid, piece, division_code, swath, cover, cell_area, road_mask,
-            road_cell_m, patrols
-       FROM pg_temp.zone_period_coverage
-      ORDER BY zone_id, period_kind, period_start, srid, piece
-     ON CONFLICT (job_id, zone_id, period_kind, period_start, srid, piece) DO UPDATE
-        SET cover = CASE WHEN coverage_recompute_coverage.cover IS NULL
-                           OR length(coverage_recompute_coverage.cover) <> length(EXCLUDED.cover)
-                         THEN EXCLUDED.cover ELSE coverage_recompute_coverage.cover | EXCLUDED.cover END,
-            patrols = coverage_recompute_coverage.patrols + EXCLUDED.patrols`,
-    [jobId],
-  )
   await tx.query(
     `UPDATE coverage_recompute_patrols SET done = true WHERE job_id = $1::uuid AND patrol_id = ANY ($2::uuid[])`,
     [jobId, patrolIds],
@@ -252,7 +225,7 @@ export async function skipVanishedPatrols(tx: Queryable, jobId: string): Promise
  */
 export async function swapInStagedRows(
   tx: Queryable,
-  job: { id: string; divisionCode: string; daysFrom: string; daysTo: string },
+  job: { id: string; divisionCode: string; daysFrom: string; daysTo: string; covers: CoverSet },
 ): Promise<{ visits: number; coverage: number }> {
   const p = [job.id, job.divisionCode, job.daysFrom, job.daysTo]
   await tx.query(
@@ -275,20 +248,19 @@ export async function swapInStagedRows(
     `DELETE FROM zone_period_coverage c WHERE c.division_code = $1::text AND ${periodWithin('c', 2, 3)}`,
     p.slice(1),
   )
-  const coverage = await tx.query(
-    `INSERT INTO zone_period_coverage (zone_id, period_kind, period_start, srid, piece, division_code, swath, cover,
-                                       cell_area, road_mask, road_cell_m, patrols)
-     SELECT s.zone_id, s.period_kind, s.period_start, s.srid, s.piece, s.division_code, s.swath, s.cover,
-            s.cell_area, s.road_mask, s.road_cell_m, s.patrols
-       FROM coverage_recompute_coverage s
-      WHERE s.job_id = $1::uuid AND s.division_code = $2::text
-        AND ${periodWithin('s', 3, 4)}
-        AND EXISTS (SELECT 1 FROM zones z WHERE z.id = s.zone_id)
-      ORDER BY s.zone_id, s.period_kind, s.period_start, s.srid, s.piece`,
-    p,
-  )
+  // the gathered cells of the periods wholly inside the span, of zones that still exist
+  const rows = job.covers.toRows().filter((c) => {
+    const period = periodContaining(c.period_start, c.period_kind)
+    return c.county === job.divisionCode && period.start >= job.daysFrom && period.end <= job.daysTo
+  })
+  const existing = await tx.query<{ id: string }>(`SELECT id FROM zones WHERE id = ANY ($1::uuid[])`, [
+    [...new Set(rows.map((c) => c.zone_id))],
+  ])
+  const zones = new Set(existing.rows.map((z) => z.id))
+  const kept = rows.filter((c) => zones.has(c.zone_id))
+  await storeMatches(tx, [], kept)
   await dropStagedRows(tx, job.id)
-  return { visits: visits.rowCount, coverage: coverage.rowCount }
+  return { visits: visits.rowCount, coverage: kept.length }
 }
 
 /** SQL: the row's period (ISO week or month) lies wholly within [$from, $to). */

@@ -20,17 +20,16 @@
  * - Each chunk commits its staged rows together with its patrols' "done" marks, so a job interrupted
  *   by a restart resumes where it stopped (the plugin below picks unfinished jobs up when it starts).
  *
- * The matching itself is the product's, unchanged: `matchStoredPatrol` (ingest.ts → match.ts), fed the
- * fixes of the stored segments instead of a posted track. It writes into tables named zone_visits and
- * zone_period_coverage; within a chunk's transaction those names resolve to empty temporary tables
- * (temporary tables come first on PostgreSQL's search path; createShadowTables), which the chunk
- * then moves into the staging rows. No change to match.ts or ingest.ts was needed.
+ * The matching itself is the product's: `matchPatrols` (match-patrols.ts), as a post uses it, fed the
+ * fixes of the stored segments instead of a posted track, a chunk of patrols at once, and told to
+ * write the job's staging rows instead of the live ones (MatchTarget).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
 import type { Db, Queryable } from '../../db/port.js'
 import { createScopedDb, type ScopedDb } from '../../db/scoped-db.js'
 import { notFound, unprocessable } from '../../errors.js'
+import { lineStringMFromEwkb } from '../../domain/coverage/ewkb.js'
 import { recomputeDays } from '../../domain/coverage/recompute-span.js'
 import {
   addCalendarDays,
@@ -40,16 +39,14 @@ import {
   type CalendarDate,
 } from '../../domain/rules/calendar-date.js'
 import type { RuleSet } from '../../domain/rules/rule-set.js'
-import type { CleanedTrack, CleanPoint } from '../../domain/track/clean-track.js'
 import { API_PREFIX, READERS } from '../../plugins/auth.js'
 import { DivisionCode, IdParams, problemResponses, Uuid } from '../common-schemas.js'
 import { rulesInForce } from '../rule-sets/queries.js'
-import { matchStoredPatrol } from './ingest.js'
+import { CoverSet, matchPatrols, type PatrolToMatch } from './match-patrols.js'
 import { prepareCountyZones } from './match.js'
 import { disableJit } from './queries.js'
 import {
   anyPatrolIn,
-  createShadowTables,
   dropStagedRows,
   enlistPatrols,
   jobSrids,
@@ -57,11 +54,11 @@ import {
   holdOffNewPatrols,
   insertRecomputeJob,
   listUnfinishedJobs,
+  markPatrolsDone,
+  restartMatching,
   nextPatrols,
-  readSegmentFixes,
-  shadowTablesInUse,
+  readSegmentTracks,
   skipVanishedPatrols,
-  stageShadowRows,
   swapInStagedRows,
   updateJobProgress,
   type RecomputeJobRow,
@@ -71,7 +68,13 @@ import {
  * Patrols matched per chunk transaction. On PGlite a chunk holds the one connection; a demo patrol
  * (~3,000 fixes) matches in well under a second, so reads wait at most a few seconds.
  */
-export const RECOMPUTE_CHUNK_PATROLS = 4
+export const RECOMPUTE_CHUNK_PATROLS = 500
+/**
+ * … and at most about this many kept fixes: a chunk's staged coverage rows are written once per
+ * chunk, so fewer, larger chunks write less (a county month of ~1 M fixes in four on PostgreSQL);
+ * on PGlite a chunk holds the one connection, so reads wait for it: smaller there.
+ */
+export const RECOMPUTE_CHUNK_POINTS = { postgres: 250_000, pglite: 60_000 } as const
 /** The longest span one request may ask for (days). */
 export const RECOMPUTE_MAX_DAYS = 400
 
@@ -79,36 +82,17 @@ const epochMs = (date: CalendarDate) => startOfCalendarDay(date).getTime()
 
 // ---- the job ---------------------------------------------------------------------------------
 
-/** Rebuilds CleanedTrack segments (the only part matching reads) from the stored segments' fixes. */
-function tracksOf(rows: Awaited<ReturnType<typeof readSegmentFixes>>): Map<string, CleanedTrack> {
-  const tracks = new Map<string, CleanPoint[][]>()
-  let index = 0
-  let key = ''
+/** The stored segments (readSegmentTracks, in order) as each patrol's segments of fixes. */
+function segmentsOf(
+  rows: Awaited<ReturnType<typeof readSegmentTracks>>,
+): Map<string, PatrolToMatch['segments'][number][]> {
+  const tracks = new Map<string, PatrolToMatch['segments'][number][]>()
   for (const r of rows) {
     const segments = tracks.get(r.patrol_id) ?? []
-    if (!tracks.has(r.patrol_id)) tracks.set(r.patrol_id, segments)
-    const k = `${r.patrol_id}/${r.seq}`
-    if (k !== key) {
-      segments.push([])
-      key = k
-    }
-    segments[segments.length - 1]!.push({ index: index++, lon: r.lon, lat: r.lat, time: r.m * 1000 })
+    tracks.set(r.patrol_id, segments)
+    segments.push(lineStringMFromEwkb(r.wkb))
   }
-  const out = new Map<string, CleanedTrack>()
-  for (const [id, segments] of tracks) {
-    const kept = segments.reduce((s, g) => s + g.length, 0)
-    out.set(id, {
-      segments,
-      dropped: [],
-      counts: { received: kept, kept, outliers: 0, duplicates: 0, inaccurate: 0, invalid: 0, isolated: 0 },
-      reordered: 0,
-      lengthM: 0,
-      durationS: 0,
-      warnings: [],
-      outsideCounty: 0,
-    })
-  }
-  return out
+  return tracks
 }
 
 /** Matches the next chunk of the job's patrols into its staging rows; answers how many it matched. */
@@ -116,47 +100,50 @@ async function matchChunk(
   scoped: ScopedDb,
   job: RecomputeJobRow,
   rules: RuleSet | undefined,
-  size: number,
-  preparedSrids: ReadonlySet<number> = new Set(),
+  size: { patrols: number; points: number },
+  preparedSrids: ReadonlySet<number>,
+  covers: CoverSet,
 ): Promise<number> {
   return scoped.transaction(async (tx) => {
     await skipVanishedPatrols(tx, job.id)
-    const patrols = await nextPatrols(tx, job.id, size)
+    const patrols = await nextPatrols(tx, job.id, size.patrols, size.points)
     if (patrols.length === 0) return 0
     await disableJit(tx)
-    await createShadowTables(tx)
-    if (!(await shadowTablesInUse(tx)))
-      throw new Error('recompute: temporary tables do not shadow the live ones')
     const ids = patrols.map((p) => p.patrol_id)
-    const tracks = tracksOf(await readSegmentFixes(tx, ids))
+    const tracks = segmentsOf(await readSegmentTracks(tx, ids))
     const rulesOn = new Map<string, RuleSet>()
+    const toMatch: PatrolToMatch[] = []
+    const unprepared: PatrolToMatch[] = []
     for (const p of patrols) {
-      const cleaned = tracks.get(p.patrol_id)
-      if (!cleaned || cleaned.segments.length === 0) continue
+      const segments = tracks.get(p.patrol_id)
+      if (!segments || segments.length === 0) continue
       const key = `${p.division_code}/${p.started_on}`
       let patrolRules = rules ?? rulesOn.get(key)
       if (!patrolRules) {
         patrolRules = await rulesInForce(tx, p.division_code, p.started_on)
         rulesOn.set(key, patrolRules)
       }
-      await matchStoredPatrol(tx, {
+      // (a patrol posted while the job ran in another metric CRS prepares its own zones)
+      ;(preparedSrids.has(p.metric_srid) ? toMatch : unprepared).push({
         patrolId: p.patrol_id,
         countyCode: p.division_code,
         srid: p.metric_srid,
-        cleaned,
+        countsForFrequency: p.counts_for_frequency,
+        segments,
         rules: patrolRules,
-        // (a patrol posted while the job ran in another metric CRS prepares its own zones)
-        zonesPrepared: preparedSrids.has(p.metric_srid),
       })
     }
-    await stageShadowRows(tx, job.id, ids)
+    const target = { jobId: job.id }
+    await matchPatrols(tx, toMatch, { zonesPrepared: true, target, covers })
+    await matchPatrols(tx, unprepared, { target, covers })
+    await markPatrolsDone(tx, job.id, ids)
     await updateJobProgress(tx, job.id, { state: 'running', step: 'matching patrols' })
     return patrols.length
   })
 }
 
 /** Swaps the staged rows in, unless patrols of the span were posted meanwhile (then answers false). */
-async function trySwap(scoped: ScopedDb, job: RecomputeJobRow): Promise<boolean> {
+async function trySwap(scoped: ScopedDb, job: RecomputeJobRow, covers: CoverSet): Promise<boolean> {
   return scoped.transaction(async (tx) => {
     await holdOffNewPatrols(tx)
     const late = await enlistPatrols(tx, {
@@ -171,6 +158,7 @@ async function trySwap(scoped: ScopedDb, job: RecomputeJobRow): Promise<boolean>
       divisionCode: job.division_code,
       daysFrom: job.days_from,
       daysTo: job.days_to,
+      covers,
     })
     await updateJobProgress(tx, job.id, {
       state: 'done',
@@ -180,6 +168,13 @@ async function trySwap(scoped: ScopedDb, job: RecomputeJobRow): Promise<boolean>
     return true
   })
 }
+
+/**
+ * The swept cells each running job has gathered so far, by job id: kept in memory until the swap
+ * (writing them once instead of once per chunk). A job resumed by another process (after a restart)
+ * finds none here and matches its patrols again from the first.
+ */
+const jobCovers = new Map<string, CoverSet>()
 
 export interface RunOptions {
   /** the rules to match every patrol with (tests); by default those in force for each patrol */
@@ -203,7 +198,13 @@ export async function runRecomputeJob(
   const scoped = createScopedDb(db, job.division_code)
   // (none given: each patrol's rules are those in force for its county on its day)
   const rules = opts.rules
+  let covers = jobCovers.get(job.id)
   try {
+    if (!covers) {
+      covers = new CoverSet()
+      jobCovers.set(job.id, covers)
+      await scoped.transaction((tx) => restartMatching(tx, job.id))
+    }
     await scoped.transaction(async (tx) => {
       await enlistPatrols(tx, {
         id: job.id,
@@ -232,13 +233,19 @@ export async function runRecomputeJob(
         scoped,
         job,
         rules,
-        opts.chunkPatrols ?? RECOMPUTE_CHUNK_PATROLS,
+        {
+          patrols: opts.chunkPatrols ?? RECOMPUTE_CHUNK_PATROLS,
+          points: RECOMPUTE_CHUNK_POINTS[db.kind],
+        },
         prepared,
+        covers,
       )
       if (matched > 0) continue
-      if (await trySwap(scoped, job)) break
+      if (await trySwap(scoped, job, covers)) break
     }
+    jobCovers.delete(job.id)
   } catch (error) {
+    jobCovers.delete(job.id)
     const message = error instanceof Error ? error.message : String(error)
     await scoped.transaction(async (tx) => {
       await dropStagedRows(tx, job.id)

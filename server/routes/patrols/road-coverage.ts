@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/port.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
-import type { MatchDay } from './match.js'
+import type { ZoneArea } from './match.js'
 
 /**
  * Road-length share of road zones (design.md, "Coverage definitions": "for road zones also the share
@@ -26,7 +26,7 @@ export const ROAD_ZONE_CLASS = { main_road: 'main', rural_road: 'rural' } as con
  * prepareZonePieces just before), for the zones not done yet in this metric CRS. Must run before
  * the day is matched, so that the coverage rows it writes are measured against the roads.
  */
-export async function prepareZoneRoads(tx: Queryable, d: MatchDay): Promise<void> {
+export async function prepareZoneRoads(tx: Queryable, d: ZoneArea): Promise<void> {
   await tx.query(
     `WITH
      candidate AS MATERIALIZED (

@@ -5,9 +5,11 @@ import {
   countBits,
   emptyBits,
   gridFor,
+  legCoversBox,
   rasterizeLeg,
   rasterizePolygons,
   cellSizeFor,
+  SWATH_CELL_M,
   type CellGrid,
   type XY,
 } from '../../domain/coverage/swath-raster.js'
@@ -25,7 +27,7 @@ export interface PieceRaster {
   /** the piece's polygons (rings of [x, y] in the metric CRS) and their box */
   polygons: number[][][][]
   bbox: [number, number, number, number]
-  /** cell size (m) of this piece's grid (swath-raster.ts, cellSizeFor) */
+  /** cell size (m) of this piece's grid (swath-raster.ts, cellSizeFor of the zone's area) */
   cell: number
   grid: CellGrid
   mask: Uint8Array
@@ -84,9 +86,11 @@ export async function readDayPieces(
   return res.rows
 }
 
-interface PieceShapeRow {
+export interface PieceShapeRow {
   zone_id: string
   piece: number
+  /** the whole zone's area (zone_metric): it sets the piece's cell size */
+  zone_area: number
   geom: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] }
   road: { type: string; coordinates: number[][] | number[][][] } | null
 }
@@ -107,12 +111,14 @@ export async function pieceRasters(
   }
   if (missing.length === 0) return out
   const res = await tx.query<PieceShapeRow>(
-    `SELECT zp.zone_id, zp.piece, ST_AsGeoJSON(zp.geom, 4)::json AS geom, ST_AsGeoJSON(r.road, 4)::json AS road
+    `SELECT zp.zone_id, zp.piece, m.area AS zone_area, ST_AsGeoJSON(zp.geom, 4)::json AS geom,
+            ST_AsGeoJSON(r.road, 4)::json AS road
        FROM unnest($2::uuid[], $3::integer[]) AS k(zone_id, piece)
        -- one probe of the key per piece (OFFSET 0: see readDayPieces)
        CROSS JOIN LATERAL (
              SELECT x.zone_id, x.piece, x.srid, x.geom FROM zone_pieces x
               WHERE x.zone_id = k.zone_id AND x.srid = $1::integer AND x.piece = k.piece OFFSET 0) AS zp
+       JOIN zone_metric m ON m.zone_id = zp.zone_id AND m.srid = zp.srid
        LEFT JOIN zone_piece_roads r ON r.zone_id = zp.zone_id AND r.srid = zp.srid AND r.piece = zp.piece`,
     [srid, missing.map((p) => p.zone_id), missing.map((p) => p.piece)],
   )
@@ -134,7 +140,7 @@ export function pieceRasterOf(
   return rasters.get(pieceKey(p.zone_id, srid, p.piece))
 }
 
-function rasterizePiece(row: PieceShapeRow): PieceRaster {
+export function rasterizePiece(row: PieceShapeRow): PieceRaster {
   const polygons = (
     row.geom.type === 'Polygon' ? [row.geom.coordinates] : row.geom.coordinates
   ) as number[][][][]
@@ -152,7 +158,9 @@ function rasterizePiece(row: PieceShapeRow): PieceRaster {
       }
     })
   }
-  const cell = cellSizeFor(area)
+  // the zone's size sets the cell (a zone's share is measured over all its pieces: a sliver of a
+  // large zone needs no finer cells, a small zone does)
+  const cell = cellSizeFor(row.zone_area)
   const grid = gridFor(minX, minY, maxX, maxY, cell)
   let { bits: mask, count: maskCells } = rasterizePolygons(polygons, grid, cell)
   if (maskCells === 0) {
@@ -234,6 +242,7 @@ export function legsByCell(
     for (let i = 0; i + 1 < line.length; i++) {
       const a = line[i]!
       const b = line[i + 1]!
+      const leg: [TimedXY, TimedXY] = [a, b]
       const i0 = Math.floor((Math.min(a.x, b.x) - r) / cellM)
       const i1 = Math.floor((Math.max(a.x, b.x) + r) / cellM)
       const j0 = Math.floor((Math.min(a.y, b.y) - r) / cellM)
@@ -242,8 +251,8 @@ export function legsByCell(
         for (let cj = j0; cj <= j1; cj++) {
           const key = `${ci},${cj}`
           const list = out.get(key)
-          if (list) list.push([a, b])
-          else out.set(key, [[a, b]])
+          if (list) list.push(leg)
+          else out.set(key, [leg])
         }
       }
     }
@@ -251,24 +260,115 @@ export function legsByCell(
   return out
 }
 
-/** The piece's cells the legs' sight swath covers (inside the piece), and how many. */
+// Bit sets of a piece-day live only until the caller has ORed them into its period's (CoverSet):
+// one zeroed buffer per size, reused, instead of a new one per piece and day (which kept the garbage
+// collector busy for a third of a recompute).
+const scratch = new Map<number, Uint8Array>()
+
+function scratchBits(g: CellGrid): Uint8Array {
+  const n = (g.w * g.h) >> 3
+  let bits = scratch.get(n)
+  if (bits) bits.fill(0)
+  else {
+    bits = new Uint8Array(n)
+    if (scratch.size > 4096) scratch.clear()
+    scratch.set(n, bits)
+  }
+  return bits
+}
+
+/**
+ * The piece's cells the legs' sight swath covers (inside the piece), and how many. The bits are
+ * valid until the next call (a reused buffer, or the piece's mask itself): copy to keep them. A leg whose swath
+ * holds the piece's whole box covers every cell of it (small pieces, mostly): no need to draw it.
+ */
 export function sweptCells(
   raster: PieceRaster,
   legs: readonly [XY, XY][],
   r: number,
 ): { bits: Uint8Array; count: number } {
-  const bits = emptyBits(raster.grid)
   const g = raster.grid
   const c = raster.cell
+  const [bMinX, bMinY, bMaxX, bMaxY] = raster.bbox
   const [minX, minY] = [(g.x0 - 1) * c - r, (g.y0 - 1) * c - r]
   const [maxX, maxY] = [(g.x0 + g.w + 1) * c + r, (g.y0 + g.h + 1) * c + r]
+  let bits: Uint8Array | undefined
   for (const [a, b] of legs) {
     if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
     if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
+    if (legCoversBox(a, b, r, bMinX, bMinY, bMaxX, bMaxY))
+      return { bits: raster.mask, count: raster.maskCells }
+    bits ??= scratchBits(g)
     rasterizeLeg(bits, g, a, b, r, c)
   }
+  if (!bits) return { bits: scratchBits(g), count: 0 }
   andBits(bits, raster.mask)
   return { bits, count: countBits(bits) }
+}
+
+/** The sight swath of the legs near one 1 km cell, on the 5 m grid of that cell. */
+export interface CellSwath {
+  grid: CellGrid
+  bits: Uint8Array
+}
+
+/**
+ * Draws the legs near the 1 km cell (ci, cj) on the cell's own 5 m grid, once per cell and
+ * patrol-day: every piece of 5 m cells in the cell then takes its cells from it (swathOfPiece)
+ * instead of drawing every leg again. The grid is the pieces' grid (column = floor(x / 5)), so a
+ * cell's bit is set here exactly when drawing on the piece's grid would set it.
+ */
+export function cellSwath(
+  ci: number,
+  cj: number,
+  cellM: number,
+  legs: readonly [XY, XY][],
+  r: number,
+): CellSwath {
+  const n = Math.round(cellM / SWATH_CELL_M)
+  const grid: CellGrid = { x0: ci * n, y0: cj * n, w: Math.ceil(n / 8) * 8, h: n }
+  const bits = emptyBits(grid)
+  for (const [a, b] of legs) rasterizeLeg(bits, grid, a, b, r, SWATH_CELL_M)
+  return { grid, bits }
+}
+
+/**
+ * A 5 m piece's swept cells taken from its 1 km cell's swath (cells outside the cell: none); valid
+ * until the next call, as sweptCells'.
+ */
+export function swathOfPiece(swath: CellSwath, raster: PieceRaster): { bits: Uint8Array; count: number } {
+  const src = swath.bits
+  const sg = swath.grid
+  const dg = raster.grid
+  const out = scratchBits(dg)
+  const dx = dg.x0 - sg.x0
+  const dy = dg.y0 - sg.y0
+  const bytesPerRow = dg.w >> 3
+  for (let row = 0; row < dg.h; row++) {
+    const srow = row + dy
+    if (srow < 0 || srow >= sg.h) continue
+    const base = srow * sg.w
+    for (let k = 0; k < bytesPerRow; k++) {
+      const col = dx + k * 8
+      let v: number
+      if (col >= 0 && col + 8 <= sg.w) {
+        const bit = base + col
+        const i = bit >> 3
+        const shift = bit & 7
+        v = shift === 0 ? src[i]! : ((src[i]! << shift) | (src[i + 1]! >> (8 - shift))) & 0xff
+      } else {
+        v = 0
+        for (let b = 0; b < 8; b++) {
+          const c = col + b
+          if (c < 0 || c >= sg.w) continue
+          const bit = base + c
+          if (src[bit >> 3]! & (0x80 >> (bit & 7))) v |= 0x80 >> b
+        }
+      }
+      out[row * bytesPerRow + k] = v & raster.mask[row * bytesPerRow + k]!
+    }
+  }
+  return { bits: out, count: countBits(out) }
 }
 
 export { bitsToHex }

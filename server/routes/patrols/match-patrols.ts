@@ -1,0 +1,270 @@
+import proj4 from 'proj4'
+import type { Queryable } from '../../db/port.js'
+import { beijingDaysSpanned } from '../../domain/coverage/beijing-days.js'
+import { metricCrsForSrid } from '../../domain/coverage/metric-crs.js'
+import { periodContaining } from '../../domain/coverage/periods.js'
+import type { RuleSet } from '../../domain/rules/rule-set.js'
+import type { CleanPoint } from '../../domain/track/clean-track.js'
+import {
+  computeDayMatch,
+  prepareZonePieces,
+  storeMatches,
+  type DayCover,
+  type MatchDay,
+  type MatchTarget,
+  type CoverRow,
+  type VisitRow,
+} from './match.js'
+import { prepareZoneRoads } from './road-coverage.js'
+import { legsByCell, pieceRasters, readDayPieces, type DayPiece, type TimedXY } from './swath-pieces.js'
+import { ZONE_PIECE_GRID_M } from './match.js'
+import { orBits, bitsToHex } from '../../domain/coverage/swath-raster.js'
+
+/** A stored patrol to match: its cleaned segments (WGS84 fixes with epoch-ms times) and its rules. */
+export interface PatrolToMatch {
+  patrolId: string
+  countyCode: string
+  /** the metric CRS of the patrol's county (metric-crs.ts) */
+  srid: number
+  /** enough staff: its swath joins the period coverage (a patrol that does not count adds no cells) */
+  countsForFrequency: boolean
+  segments: readonly (readonly Pick<CleanPoint, 'lon' | 'lat' | 'time'>[])[]
+  rules: RuleSet
+}
+
+/**
+ * Matches patrols (one posted patrol, a batch of a bulk load, a chunk of a recompute) against the
+ * zones in force on each Beijing day they touch, with one set of writes for all of them:
+ *
+ * 1. each patrol is projected to its metric CRS and cut at Beijing midnights into patrol-days;
+ * 2. unless the caller prepared them (a recompute prepares the county once), the zones near each
+ *    patrol-day are cut into their pieces (prepareZonePieces, prepareZoneRoads);
+ * 3. the pieces in the 1 km cells the patrol-days reach are read once per day, their rasters once
+ *    per process (swath-pieces.ts);
+ * 4. each patrol-day is matched in memory (match.ts, computeDayMatch);
+ * 5. the swept cells of all patrol-days on the same piece and period are ORed here, so each coverage
+ *    row is written once per batch, and the visits and coverage go in one statement (storeMatches).
+ *
+ * The figures are those of matching each patrol-day alone and ORing in the database, in any order:
+ * OR is commutative and the visits of a patrol-day depend on that patrol-day alone.
+ */
+export async function matchPatrols(
+  tx: Queryable,
+  patrols: readonly PatrolToMatch[],
+  opts: {
+    zonesPrepared?: boolean
+    target?: MatchTarget
+    /** gather the swept cells here (a recompute writes them once, at its end) instead of storing them */
+    covers?: CoverSet
+  } = {},
+): Promise<void> {
+  const days: MatchDay[] = []
+  for (const p of patrols) days.push(...patrolDays(p))
+  if (days.length === 0) return
+  if (!opts.zonesPrepared) {
+    for (const d of days) {
+      await prepareZonePieces(tx, d)
+      await prepareZoneRoads(tx, d)
+    }
+  }
+
+  // the legs near each 1 km cell, per patrol-day; the cells wanted per (county, CRS, day)
+  const near = days.map((d) => legsByCell(d.lines, d.sightRadiusM, ZONE_PIECE_GRID_M))
+  const wanted = new Map<string, { d: MatchDay; cells: Set<string> }>()
+  days.forEach((d, i) => {
+    const key = `${d.countyCode}/${d.srid}/${d.date}`
+    const w = wanted.get(key) ?? { d, cells: new Set<string>() }
+    wanted.set(key, w)
+    for (const cell of near[i]!.keys()) w.cells.add(cell)
+  })
+  const piecesOf = new Map<string, Map<string, DayPiece[]>>()
+  for (const [key, w] of wanted) {
+    const pieces = await readDayPieces(tx, {
+      countyCode: w.d.countyCode,
+      srid: w.d.srid,
+      date: w.d.date,
+      cells: [...w.cells].map((k) => k.split(',').map(Number) as [number, number]),
+    })
+    const byCell = new Map<string, DayPiece[]>()
+    for (const piece of pieces) {
+      const cell = `${piece.cell_i},${piece.cell_j}`
+      const list = byCell.get(cell)
+      if (list) list.push(piece)
+      else byCell.set(cell, [piece])
+    }
+    piecesOf.set(key, byCell)
+  }
+  const rasters = new Map<number, Awaited<ReturnType<typeof pieceRasters>>>()
+  for (const srid of new Set(days.map((d) => d.srid))) {
+    const all: DayPiece[] = []
+    for (const [key, byCell] of piecesOf)
+      if (key.split('/')[1] === String(srid)) for (const list of byCell.values()) all.push(...list)
+    rasters.set(srid, await pieceRasters(tx, srid, all))
+  }
+
+  const visits: VisitRow[] = []
+  const covers = opts.covers ?? new CoverSet()
+  days.forEach((d, i) => {
+    const byCell = piecesOf.get(`${d.countyCode}/${d.srid}/${d.date}`)!
+    const legs = near[i]!
+    const pieces: DayPiece[] = []
+    for (const cell of legs.keys()) for (const piece of byCell.get(cell) ?? []) pieces.push(piece)
+    const dayVisits = computeDayMatch(d, pieces, legs, rasters.get(d.srid)!, (c) => {
+      if (d.counts) covers.add(d, c)
+    })
+    for (const v of dayVisits) visits.push({ ...v, patrol_id: d.patrolId, visit_date: d.date })
+  })
+  await storeMatches(tx, visits, opts.covers ? [] : covers.toRows(), opts.target)
+}
+
+/**
+ * Swept cells per zone piece and period, ORed in memory, with the number of counting patrol-days
+ * that swept them: each piece-period is then written once however many patrol-days met it.
+ */
+export class CoverSet {
+  private readonly rows = new Map<string, CoverRow & { bits: Uint8Array }>()
+
+  get size(): number {
+    return this.rows.size
+  }
+
+  add(d: MatchDay, c: DayCover): void {
+    const kind = d.periodKinds[c.tier - 1]!
+    const start = periodContaining(d.date, kind).start
+    const key = `${c.zone_id}/${c.piece}/${kind}/${start}/${d.srid}`
+    const had = this.rows.get(key)
+    if (had && had.bits.length === c.bits.length) {
+      orBits(had.bits, c.bits)
+      had.patrols++
+      return
+    }
+    this.rows.set(key, {
+      zone_id: c.zone_id,
+      piece: c.piece,
+      tier: c.tier,
+      // (c.bits is a reused buffer: copied)
+      bits: c.bits.slice(),
+      cell_area: c.cell_area,
+      road: c.road ? bitsToHex(c.road) : null,
+      road_cell_m: c.road_cell_m,
+      period_kind: kind,
+      period_start: start,
+      srid: d.srid,
+      county: d.countyCode,
+      patrols: (had?.patrols ?? 0) + 1,
+    })
+  }
+
+  /** The rows to store, the cells as hex (storeMatches). */
+  toRows(): (CoverRow & { cover: string })[] {
+    return [...this.rows.values()].map(({ bits, ...c }) => ({ ...c, cover: bitsToHex(bits) }))
+  }
+}
+
+/** A patrol's Beijing days, each with its legs in the metric CRS (cut at midnight). */
+function patrolDays(p: PatrolToMatch): MatchDay[] {
+  const kept = p.segments.flat()
+  if (kept.length === 0) return []
+  const project = proj4('EPSG:4326', metricCrsForSrid(p.srid).proj4)
+  const metric = p.segments.map((segment) =>
+    segment.map((f) => {
+      const [x, y] = project.forward([f.lon, f.lat]) as [number, number]
+      return { x, y, t: f.time }
+    }),
+  )
+  const { frequency } = p.rules.patrol
+  const out: MatchDay[] = []
+  for (const day of beijingDaysSpanned(kept[0]!.time, kept[kept.length - 1]!.time)) {
+    const lines = linesWithin(metric, day.startMs, day.endMs)
+    if (lines.length === 0) continue
+    out.push({
+      patrolId: p.patrolId,
+      countyCode: p.countyCode,
+      srid: p.srid,
+      counts: p.countsForFrequency,
+      date: day.date,
+      fromS: day.startMs / 1000,
+      toS: day.endMs / 1000,
+      bbox: wgs84Bbox(lines, project, p.rules.visit.sight_radius_m),
+      sightRadiusM: p.rules.visit.sight_radius_m,
+      lines,
+      minSwathShare: p.rules.visit.min_swath_share,
+      minDwellS: p.rules.visit.min_dwell_s,
+      periodKinds: [frequency.tier1.period, frequency.tier2.period, frequency.tier3.period] as const,
+    })
+  }
+  return out
+}
+
+/**
+ * WGS84 box of the day's lines widened by twice the sight radius (a margin over the radius): the
+ * metric box widened, its corners taken back to WGS84 (a transverse Mercator box's edges bow a
+ * little in longitude and latitude, well within the margin at a county's size).
+ */
+function wgs84Bbox(
+  lines: readonly (readonly TimedXY[])[],
+  project: proj4.Converter,
+  radiusM: number,
+): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const line of lines)
+    for (const p of line) {
+      if (p.x < minX) minX = p.x
+      if (p.x > maxX) maxX = p.x
+      if (p.y < minY) minY = p.y
+      if (p.y > maxY) maxY = p.y
+    }
+  const m = 2 * radiusM
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const [x, y] of [
+    [minX - m, minY - m],
+    [minX - m, maxY + m],
+    [maxX + m, minY - m],
+    [maxX + m, maxY + m],
+  ] as const) {
+    const [lon, lat] = project.inverse([x, y]) as [number, number]
+    w = Math.min(w, lon)
+    e = Math.max(e, lon)
+    s = Math.min(s, lat)
+    n = Math.max(n, lat)
+  }
+  // the edges bow by up to ~1e-4 of the extent: widen by that too
+  const dLon = (e - w) * 1e-3 + 1e-6
+  const dLat = (n - s) * 1e-3 + 1e-6
+  return [w - dLon, s - dLat, e + dLon, n + dLat]
+}
+
+/**
+ * The parts of the segments within [fromMs, toMs] (as ST_LocateBetween cuts them on the fix time):
+ * a leg across a bound is cut where the patrol, moving at constant speed along it, crossed it.
+ */
+export function linesWithin(
+  segments: readonly (readonly TimedXY[])[],
+  fromMs: number,
+  toMs: number,
+): TimedXY[][] {
+  // (a fix inside the span is shared with the input, not copied: matching only reads it)
+  const out: TimedXY[][] = []
+  const at = (a: TimedXY, b: TimedXY, t: number) => {
+    const f = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t)
+    return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y), t }
+  }
+  for (const seg of segments) {
+    let line: TimedXY[] = []
+    for (let i = 0; i < seg.length; i++) {
+      const p = seg[i]!
+      const prev = seg[i - 1]
+      const inside = p.t >= fromMs && p.t <= toMs
+      if (prev && line.length === 0 && inside && prev.t < fromMs) line.push(at(prev, p, fromMs))
+      if (inside) line.push(p)
+      else if (prev && p.t > toMs && prev.t <= toMs && prev.t >= fromMs) line.push(at(prev, p, toMs))
+      else if (prev && prev.t < fromMs && p.t > toMs) line.push(at(prev, p, fromMs), at(prev, p, toMs))
+      if (!inside && line.length > 0) {
+        out.push(line)
+        line = []
+      }
+    }
+    if (line.length > 0) out.push(line)
+  }
+  return out
+}
