@@ -10,7 +10,8 @@ import {
   storePreparedPatrol,
   type PatrolSubmission,
 } from '../routes/patrols/ingest.js'
-import { prepareZonePieces } from '../routes/patrols/match.js'
+import { ensureCountyZonesPrepared } from '../routes/patrols/match.js'
+import { countyPlanFingerprint } from '../routes/patrols/swath-pieces.js'
 import { findUnitForPatrol } from '../routes/patrols/queries.js'
 import { readDemoJson } from './demo-files.js'
 import { DEMO_COUNTY, keyIds } from './demo-zones.js'
@@ -26,7 +27,7 @@ interface DemoPatrolLine {
 }
 
 export interface DemoPatrolsOptions {
-  /** patrols per transaction (default 8 on one connection, 1 when transactions run in parallel) */
+  /** patrols per transaction (default 32) */
   batchSize?: number
   /** transactions at once (default 2 on PostgreSQL, 1 on PGlite, whose one connection runs one at a time) */
   concurrency?: number
@@ -72,10 +73,11 @@ export async function loadDemoPatrols(
     )
     return { ids: await keyIds(tx, dir), existing: new Set(existing.rows.map((r) => r.external_id)) }
   })
-  // In parallel, one patrol per transaction: a patrol's coverage rows are upserted by one statement in
-  // one order, so two such transactions cannot deadlock over them; batches of several patrols hold
-  // the first patrol's rows while taking the next's, and did (measured: 6 retries in a row failed).
-  const batches = batchesByUnit(lines, Math.max(1, opts.batchSize ?? (concurrency > 1 ? 1 : 8)))
+  // A batch is one unit's patrols (batchesByUnit), matched together (match-patrols.ts): each zone
+  // piece-period the unit's patrols swept is written once per batch, its cells ORed in memory. Two
+  // batches at once write their coverage rows each in one statement in one order, so they may wait
+  // for each other but not deadlock (a deadlock elsewhere is retried).
+  const batches = batchesByUnit(lines, Math.max(1, opts.batchSize ?? 32))
 
   let next = 0
   let done = 0
@@ -93,7 +95,7 @@ export async function loadDemoPatrols(
         for (const r of results) {
           if (r.status !== 201) continue
           stored++
-          points += r.summary.points_received
+          points += r.points_received
         }
       }
       done += batch.length
@@ -194,8 +196,8 @@ async function demoNow(dir: string): Promise<number> {
 /**
  * Cuts every zone of the county into its metric pieces once, before parallel batches match their
  * patrols: they would otherwise each prepare the zones they meet, and queue (or deadlock) on the
- * same pieces' rows. Same query and rows as the per-patrol preparation (prepareZonePieces); one
- * connection at a time (PGlite) leaves it to the patrols, which prepare only the zones they reach.
+ * same pieces' rows (ensureCountyZonesPrepared, as each batch's matching calls it: then finding
+ * nothing left to do).
  */
 async function prepareCountyPieces(tx: Queryable, dir: string): Promise<void> {
   const units = await readDemoJson<{ key: string }[]>(dir, 'units.json')
@@ -204,21 +206,8 @@ async function prepareCountyPieces(tx: Queryable, dir: string): Promise<void> {
   const unit = await findUnitForPatrol(tx, anyUnit)
   if (unit?.county_lon == null || unit.county_lat == null) return
   const { srid } = metricCrsFor(unit.county_lon, unit.county_lat)
-  const box = await tx.query<{ w: number; s: number; e: number; n: number }>(
-    `SELECT ST_XMin(x) AS w, ST_YMin(x) AS s, ST_XMax(x) AS e, ST_YMax(x) AS n
-       FROM (SELECT ST_Extent(geom)::box2d AS x FROM zones WHERE division_code = $1::text) AS b
-      WHERE x IS NOT NULL`,
-    [DEMO_COUNTY],
-  )
-  const b = box.rows[0]
-  if (!b) return
-  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
-  await prepareZonePieces(tx, {
-    countyCode: DEMO_COUNTY,
-    srid,
-    date: `${manifest.month ?? '2026-10'}-15`,
-    bbox: [b.w, b.s, b.e, b.n],
-  })
+  const fingerprint = await countyPlanFingerprint(tx, DEMO_COUNTY)
+  await ensureCountyZonesPrepared(tx, { countyCode: DEMO_COUNTY, srid, fingerprint })
 }
 
 async function withRetry<T>(fn: () => Promise<T>): Promise<T> {

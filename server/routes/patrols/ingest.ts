@@ -86,13 +86,14 @@ export async function ingestPatrol(
  * Several patrols through the same path as POST /patrols, in one transaction (a bulk load: the
  * demo month). Each is parsed and cleaned first, so a refused track stores nothing of the batch;
  * each is idempotent on its external_id as a single post is, so a batch that was committed before
- * answers 200 for every patrol when it is loaded again.
+ * answers 200 for every patrol when it is loaded again. Answers each patrol's id and status, not its
+ * summary (a bulk load reads no visits back).
  */
 export async function ingestPatrolBatch(
   db: ScopedDb,
   submissions: readonly PatrolSubmission[],
   opts: { postedBy: string | null; rules?: RuleSet; now?: number },
-): Promise<IngestResult[]> {
+): Promise<StoredBrief[]> {
   const rulesOfUnit = new Map<string, RuleSet>()
   const prepared: { patrol: PreparedPatrol; rules: RuleSet }[] = []
   for (const s of submissions) {
@@ -109,7 +110,7 @@ export async function ingestPatrolBatch(
     storePreparedPatrols(
       tx,
       prepared.map((p) => ({ prepared: p.patrol, rules: p.rules })),
-      opts,
+      { postedBy: opts.postedBy, summaries: false },
     ),
   )
 }
@@ -198,6 +199,15 @@ export async function storePreparedPatrols(
       pointsReceived: item.prepared.cleaned.counts.received,
     })
     if (a.status === 201) admitted.push(a)
+  }
+  if (admitted.length > 0) {
+    // the months of the kept fixes (as one patrol's own): a stray dropped fix of another year makes none
+    const kept = admitted.flatMap((a) => {
+      const segments = a.prepared.cleaned.segments
+      return [segments[0]![0]!, segments.at(-1)!.at(-1)!]
+    })
+    const [from, to] = timeRange(kept)
+    await ensurePointPartitions(tx, from, to)
   }
   for (const a of admitted) await storePoints(tx, a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)
   await insertSegments(
@@ -326,7 +336,6 @@ async function admitPatrol(
   const [pointsFrom, pointsTo] = timeRange(wgs84.points)
   const startedAt = kept[0]?.time as number
   const endedAt = kept[kept.length - 1]?.time as number
-  await ensurePointPartitions(tx, startedAt, endedAt)
   const patrolId = await insertPatrol(tx, {
     divisionCode: county,
     unitId: unit.id,

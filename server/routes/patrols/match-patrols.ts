@@ -7,7 +7,7 @@ import type { RuleSet } from '../../domain/rules/rule-set.js'
 import type { CleanPoint } from '../../domain/track/clean-track.js'
 import {
   computeDayMatch,
-  prepareZonePieces,
+  ensureCountyZonesPrepared,
   storeMatches,
   type DayCover,
   type MatchDay,
@@ -15,8 +15,14 @@ import {
   type CoverRow,
   type VisitRow,
 } from './match.js'
-import { prepareZoneRoads } from './road-coverage.js'
-import { legsByCell, pieceRasters, readDayPieces, type DayPiece, type TimedXY } from './swath-pieces.js'
+import {
+  countyPlanFingerprint,
+  legsByCell,
+  pieceRasters,
+  readDayPieces,
+  type DayPiece,
+  type TimedXY,
+} from './swath-pieces.js'
 import { ZONE_PIECE_GRID_M } from './match.js'
 import { orBits, bitsToHex } from '../../domain/coverage/swath-raster.js'
 
@@ -37,8 +43,8 @@ export interface PatrolToMatch {
  * zones in force on each Beijing day they touch, with one set of writes for all of them:
  *
  * 1. each patrol is projected to its metric CRS and cut at Beijing midnights into patrol-days;
- * 2. unless the caller prepared them (a recompute prepares the county once), the zones near each
- *    patrol-day are cut into their pieces (prepareZonePieces, prepareZoneRoads);
+ * 2. unless the caller prepared them (a recompute prepares its span once), every zone of the
+ *    county's filed plans is cut into its pieces, once (ensureCountyZonesPrepared);
  * 3. the pieces in the 1 km cells the patrol-days reach are read once per day, their rasters once
  *    per process (swath-pieces.ts);
  * 4. each patrol-day is matched in memory (match.ts, computeDayMatch);
@@ -61,10 +67,14 @@ export async function matchPatrols(
   const days: MatchDay[] = []
   for (const p of patrols) days.push(...patrolDays(p))
   if (days.length === 0) return
+  const fingerprints = new Map<string, string>()
+  for (const county of new Set(days.map((d) => d.countyCode)))
+    fingerprints.set(county, await countyPlanFingerprint(tx, county))
   if (!opts.zonesPrepared) {
-    for (const d of days) {
-      await prepareZonePieces(tx, d)
-      await prepareZoneRoads(tx, d)
+    const counties = new Map(days.map((d) => [`${d.countyCode}/${d.srid}`, d]))
+    for (const d of counties.values()) {
+      const fingerprint = fingerprints.get(d.countyCode)!
+      await ensureCountyZonesPrepared(tx, { countyCode: d.countyCode, srid: d.srid, fingerprint })
     }
   }
 
@@ -83,6 +93,7 @@ export async function matchPatrols(
       countyCode: w.d.countyCode,
       srid: w.d.srid,
       date: w.d.date,
+      fingerprint: fingerprints.get(w.d.countyCode)!,
       cells: [...w.cells].map((k) => k.split(',').map(Number) as [number, number]),
     })
     const byCell = new Map<string, DayPiece[]>()

@@ -48,10 +48,10 @@ export type ZoneArea = Pick<MatchDay, 'countyCode' | 'srid' | 'date' | 'bbox'>
 /**
  * Zones in force that day near the track, in the metric CRS and cut into pieces, stored once per
  * (zone, srid) and reused by every later patrol. Two posts filling the same zone at once write the
- * same rows; the second's are skipped.
+ * same rows; the second's are skipped. Answers how many zones it prepared.
  */
-export async function prepareZonePieces(tx: Queryable, d: ZoneArea): Promise<void> {
-  await tx.query(
+export async function prepareZonePieces(tx: Queryable, d: ZoneArea): Promise<number> {
+  const res = await tx.query(
     `WITH
      -- zones in force that day whose box meets the track's (widened) box and are not prepared yet
      candidate AS MATERIALIZED (
@@ -82,6 +82,7 @@ export async function prepareZonePieces(tx: Queryable, d: ZoneArea): Promise<voi
      ON CONFLICT DO NOTHING`,
     [d.countyCode, d.srid, d.date, ...d.bbox, ZONE_PIECE_MAX_VERTICES, ZONE_PIECE_GRID_M],
   )
+  return res.rowCount
 }
 
 /**
@@ -93,7 +94,7 @@ export async function prepareZonePieces(tx: Queryable, d: ZoneArea): Promise<voi
 export async function prepareCountyZones(
   tx: Queryable,
   q: { countyCode: string; srid: number; from: string; to: string },
-): Promise<void> {
+): Promise<number> {
   const res = await tx.query<{ day: string; w: number; s: number; e: number; n: number }>(
     `SELECT d.day::text AS day, ST_XMin(x.b) AS w, ST_YMin(x.b) AS s, ST_XMax(x.b) AS e, ST_YMax(x.b) AS n
        FROM (SELECT DISTINCT greatest(p.effective_from, $2::date) AS day
@@ -105,6 +106,7 @@ export async function prepareCountyZones(
       ORDER BY d.day`,
     [q.countyCode, q.from, q.to],
   )
+  let prepared = 0
   for (const r of res.rows) {
     const day: ZoneArea = {
       countyCode: q.countyCode,
@@ -112,9 +114,35 @@ export async function prepareCountyZones(
       date: r.day,
       bbox: [r.w, r.s, r.e, r.n],
     }
-    await prepareZonePieces(tx, day)
-    await prepareZoneRoads(tx, day)
+    prepared += await prepareZonePieces(tx, day)
+    prepared += await prepareZoneRoads(tx, day)
   }
+  return prepared
+}
+
+/**
+ * The county's filed plans as last found wholly prepared in a metric CRS, by `county/srid`: their
+ * fingerprint (countyPlanFingerprint). Zones of a filed plan never change (a plan is
+ * edited only as a draft), so while the fingerprint holds there is nothing to prepare, and a post
+ * need not look for unprepared zones near its track (two statements of ~10 ms each).
+ */
+const preparedPlans = new Map<string, string>()
+
+/**
+ * Every zone of the county's filed (and superseded) plans cut into its pieces in the metric CRS;
+ * nothing to do while the plans' fingerprint (countyPlanFingerprint) is the one last found prepared. The fingerprint is remembered only when this
+ * transaction found nothing left to prepare: pieces it writes itself count once they are committed
+ * (seen so by a later call), so a rolled-back preparation is never taken for done.
+ */
+export async function ensureCountyZonesPrepared(
+  tx: Queryable,
+  q: { countyCode: string; srid: number; fingerprint: string },
+): Promise<void> {
+  const key = `${q.countyCode}/${q.srid}`
+  if (preparedPlans.get(key) === q.fingerprint) return
+  const prepared = await prepareCountyZones(tx, { ...q, from: '0001-01-01', to: '9999-12-31' })
+  if (prepared === 0) preparedPlans.set(key, q.fingerprint)
+  else preparedPlans.delete(key)
 }
 
 /**

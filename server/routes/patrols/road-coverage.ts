@@ -24,10 +24,11 @@ export const ROAD_ZONE_CLASS = { main_road: 'main', rural_road: 'rural' } as con
 /**
  * Cuts the centre lines of the road zones near the day's track along their zone pieces (prepared by
  * prepareZonePieces just before), for the zones not done yet in this metric CRS. Must run before
- * the day is matched, so that the coverage rows it writes are measured against the roads.
+ * the day is matched, so that the coverage rows it writes are measured against the roads. Answers
+ * how many zones it prepared.
  */
-export async function prepareZoneRoads(tx: Queryable, d: ZoneArea): Promise<void> {
-  await tx.query(
+export async function prepareZoneRoads(tx: Queryable, d: ZoneArea): Promise<number> {
+  const res = await tx.query(
     `WITH
      candidate AS MATERIALIZED (
        SELECT z.id, z.division_code, z.plan_id,
@@ -66,6 +67,7 @@ export async function prepareZoneRoads(tx: Queryable, d: ZoneArea): Promise<void
      ON CONFLICT DO NOTHING`,
     [d.countyCode, d.srid, d.date, ...d.bbox],
   )
+  return res.rowCount
 }
 
 export interface RoadShareRow {

@@ -13,7 +13,6 @@ import {
   type CellGrid,
   type XY,
 } from '../../domain/coverage/swath-raster.js'
-import { zonesInForceJoin } from '../zones/in-force.js'
 
 /**
  * The raster side of matching (swath-raster.ts): which cells of each zone piece near a day's track
@@ -56,34 +55,109 @@ export interface DayPiece {
   zone_area: number
 }
 
-/** Pieces, in the given 1 km cells, of the county's zones in force on the day. */
+/** A piece of a zone of a filed plan, with the days its plan is in force: [from, to). */
+interface PieceInForce extends DayPiece {
+  from: string
+  to: string | null
+}
+
+/**
+ * The pieces of the county's filed plans per 1 km cell, as last read, by `county/srid`, under the
+ * fingerprint of the plans (countyPlanFingerprint) they were read with: while it holds, pieces and
+ * the days they are in force cannot change (a filed plan's zones are fixed, and filing or
+ * superseding a plan changes the fingerprint), so a cell once read needs no query again.
+ */
+const cellPieces = new Map<string, { fingerprint: string; cells: Map<string, PieceInForce[]> }>()
+const MAX_CACHED_CELL_PIECES = 200_000
+let cachedCellPieces = 0
+
+/**
+ * Pieces, in the given 1 km cells, of the county's zones in force on the day: from memory, the
+ * cells not read before in one query. `fingerprint` is the county's plans' (countyPlanFingerprint),
+ * read in the caller's transaction.
+ */
 export async function readDayPieces(
   tx: Queryable,
-  q: { countyCode: string; srid: number; date: string; cells: readonly [number, number][] },
+  q: {
+    countyCode: string
+    srid: number
+    date: string
+    cells: readonly [number, number][]
+    fingerprint: string
+  },
 ): Promise<DayPiece[]> {
   if (q.cells.length === 0) return []
-  const res = await tx.query<DayPiece>(
+  const key = `${q.countyCode}/${q.srid}`
+  let county = cellPieces.get(key)
+  if (!county || county.fingerprint !== q.fingerprint) {
+    if (county) cachedCellPieces -= [...county.cells.values()].reduce((n, l) => n + l.length, 0)
+    county = { fingerprint: q.fingerprint, cells: new Map() }
+    cellPieces.set(key, county)
+  }
+  const missing = q.cells.filter(([i, j]) => !county.cells.has(`${i},${j}`))
+  if (missing.length > 0) {
+    const read = await readCellPieces(tx, q.countyCode, q.srid, missing)
+    if (cachedCellPieces + read.length > MAX_CACHED_CELL_PIECES) {
+      for (const c of cellPieces.values()) c.cells.clear()
+      cachedCellPieces = 0
+    }
+    for (const [i, j] of missing) county.cells.set(`${i},${j}`, [])
+    for (const p of read) county.cells.get(`${p.cell_i},${p.cell_j}`)!.push(p)
+    cachedCellPieces += read.length
+  }
+  const out: DayPiece[] = []
+  for (const [i, j] of q.cells) {
+    for (const p of county.cells.get(`${i},${j}`) ?? []) {
+      if (p.from <= q.date && (p.to === null || q.date < p.to)) out.push(p)
+    }
+  }
+  return out
+}
+
+/** Pieces, in the given 1 km cells, of the zones of the county's filed (and superseded) plans. */
+async function readCellPieces(
+  tx: Queryable,
+  countyCode: string,
+  srid: number,
+  cells: readonly [number, number][],
+): Promise<PieceInForce[]> {
+  const res = await tx.query<PieceInForce>(
     `WITH
      -- the pieces in the cells first (index on srid, cell): joined to the zones first, the planner
      -- misjudges the row-level-security range on zones and walks every zone of the county; for the
      -- same reason the county is checked on the pieces, so that each zone is found by its key
      cell_piece AS MATERIALIZED (
        SELECT zp.*
-         FROM unnest($4::integer[], $5::integer[]) AS c(i, j)
+         FROM unnest($3::integer[], $4::integer[]) AS c(i, j)
         -- one index probe per cell (OFFSET 0 keeps the planner from turning this into a scan of the
         -- whole table filtered by cell, which it estimates as cheaper under row-level security)
         CROSS JOIN LATERAL (
               SELECT x.zone_id, x.piece, x.cell_i, x.cell_j FROM zone_pieces x
                WHERE x.srid = $2::integer AND x.cell_i = c.i AND x.cell_j = c.j AND x.division_code = $1::text
               OFFSET 0) AS zp)
-     SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, m.area AS zone_area
+     SELECT zp.zone_id, zp.piece, z.tier, zp.cell_i, zp.cell_j, m.area AS zone_area,
+            p.effective_from::text AS "from", p.effective_to::text AS "to"
        FROM cell_piece zp
-       JOIN (${zonesInForceJoin(3)}) ON z.id = zp.zone_id
+       JOIN zones z ON z.id = zp.zone_id
+       JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
        JOIN zone_metric m ON m.zone_id = zp.zone_id AND m.srid = $2::integer
       ORDER BY zp.zone_id, zp.piece`,
-    [q.countyCode, q.srid, q.date, q.cells.map((c) => c[0]), q.cells.map((c) => c[1])],
+    [countyCode, srid, cells.map((c) => c[0]), cells.map((c) => c[1])],
   )
   return res.rows
+}
+
+/**
+ * A fingerprint of the county's filed (and superseded) plans: their ids, filing times and the days
+ * they are in force. Equal fingerprints, equal zones in force on every day.
+ */
+export async function countyPlanFingerprint(tx: Queryable, countyCode: string): Promise<string> {
+  const res = await tx.query<{ fp: string | null }>(
+    `SELECT md5(string_agg(concat_ws('@', id, status, effective_from, effective_to, filed_at), ',' ORDER BY id)) AS fp
+       FROM zone_plans WHERE division_code = $1::text AND status IN ('filed', 'superseded')`,
+    [countyCode],
+  )
+  return res.rows[0]?.fp ?? ''
 }
 
 export interface PieceShapeRow {
