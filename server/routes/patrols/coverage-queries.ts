@@ -44,7 +44,7 @@ export async function listZonePeriods(
           AND p.effective_from < (ps + k.step)::date
           AND (p.effective_to IS NULL OR p.effective_to > ps::date)
           AND ps::date <= $5::date),
-     -- counted visits per zone-period (index zone_visits_zone_date_idx)
+     -- counted visits per zone-period (index-only on zone_visits_zone_date_idx, migration 0015)
      counted AS (
        SELECT zp.zone_id, zp.period_start, count(*)::integer AS visits, max(v.left_at) AS last_visit
          FROM zone_period zp
