@@ -141,6 +141,8 @@ async function coverage(from: string, to: string) {
     headers: bearer(reader),
   })
   expect(res.statusCode, res.body).toBe(200)
+  // the route sends its JSON as bytes it encoded itself: still typed as JSON
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8')
   return res.json()
 }
 

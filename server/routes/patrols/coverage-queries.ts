@@ -29,22 +29,30 @@ export async function listZonePeriods(
 ): Promise<ZonePeriodRow[]> {
   const res = await db.query<ZonePeriodRow>(
     `WITH
-     -- each zone's periods (its tier's kind) overlapping [from, to], while its plan was in force
+     -- each zone's periods (its tier's kind) overlapping [from, to], while its plan was in force; the
+     -- zones are numbered in the order of the answer first (a few thousand names compared once, not
+     -- once per zone-period: the final sort by name was a fifth of the query). The plans are narrowed
+     -- first to those in force at some time between the first period's start and the last one's end.
      zone_period AS MATERIALIZED (
        SELECT z.id AS zone_id, z.name, z.category, z.tier, z.unit_id, z.township_code, z.area_m2, k.kind,
-              ps::date AS period_start, (ps + k.step)::date AS period_end
-         FROM zones z
-         JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
+              ps::date AS period_start, (ps + k.step)::date AS period_end, z.ord
+         FROM (SELECT z.id, z.name, z.category, z.tier, z.unit_id, z.township_code, z.area_m2,
+                      p.effective_from, p.effective_to, row_number() OVER (ORDER BY z.tier, z.name, z.id) AS ord
+                 FROM zones z
+                 JOIN zone_plans p ON p.id = z.plan_id AND p.status IN ('filed', 'superseded')
+                WHERE (starts_with(z.division_code, lp_scope_prefix($1::text)) OR z.township_code = $1::text)
+                  AND p.effective_from < $3::date + 32
+                  AND (p.effective_to IS NULL
+                       OR p.effective_to > date_trunc('week', date_trunc('month', $2::date::timestamp))::date)) AS z
         CROSS JOIN LATERAL (
               SELECT ($4::text[])[z.tier] AS kind,
                      CASE ($4::text[])[z.tier] WHEN 'iso_week' THEN interval '1 week' ELSE interval '1 month' END AS step,
                      CASE ($4::text[])[z.tier] WHEN 'iso_week' THEN 'week' ELSE 'month' END AS unit) AS k
         CROSS JOIN LATERAL generate_series(date_trunc(k.unit, $2::date::timestamp), $3::date::timestamp, k.step) AS ps
-        WHERE (starts_with(z.division_code, lp_scope_prefix($1::text)) OR z.township_code = $1::text)
-          AND p.effective_from < (ps + k.step)::date
-          AND (p.effective_to IS NULL OR p.effective_to > ps::date)
+        WHERE z.effective_from < (ps + k.step)::date
+          AND (z.effective_to IS NULL OR z.effective_to > ps::date)
           AND ps::date <= $5::date),
-     -- counted visits per zone-period (index zone_visits_zone_date_idx)
+     -- counted visits per zone-period (index-only on zone_visits_zone_date_idx, migration 0015)
      counted AS (
        SELECT zp.zone_id, zp.period_start, count(*)::integer AS visits, max(v.left_at) AS last_visit
          FROM zone_period zp
@@ -76,7 +84,8 @@ export async function listZonePeriods(
        LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
        LEFT JOIN covered cov
          ON cov.zone_id = zp.zone_id AND cov.period_kind = zp.kind AND cov.period_start = zp.period_start
-      ORDER BY zp.tier, zp.name, zp.zone_id, zp.period_start`,
+      -- (tier, name, zone_id, period_start)
+      ORDER BY zp.ord, zp.period_start`,
     [q.division, q.from, q.to, q.periodKinds, q.today],
   )
   return res.rows
