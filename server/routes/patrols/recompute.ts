@@ -61,6 +61,7 @@ import {
   skipVanishedPatrols,
   swapInStagedRows,
   updateJobProgress,
+  vacuumLiveFigures,
   type RecomputeJobRow,
 } from './recompute-queries.js'
 
@@ -243,6 +244,7 @@ export async function runRecomputeJob(
       if (matched > 0) continue
       if (await trySwap(scoped, job, covers)) break
     }
+    await vacuumLiveFigures(db)
     jobCovers.delete(job.id)
   } catch (error) {
     jobCovers.delete(job.id)
