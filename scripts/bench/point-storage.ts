@@ -109,32 +109,27 @@ const rowsWriter: Writer = async (tx, sets) => {
     )
 }
 
-/** Each column as a text[] of one array literal per set (written by JSON.stringify), cast per set. */
-const perSetLiteralsWriter: Writer = async (tx, sets) => {
-  const groups = pointSetGroups(sets)
-  const lit = (values: readonly unknown[]) => `{${JSON.stringify(values).slice(1, -1)}}`
-  const column = (value: (p: PointRow) => unknown) =>
-    `{"${groups.map((g) => lit(g.points.map(value))).join('","')}"}`
+/** Sets as one JSON document, each set's columns as JSON arrays that json_to_recordset reads as arrays. */
+const jsonWriter: Writer = async (tx, sets) => {
+  const groups = pointSetGroups(sets).map((g) => ({
+    p: g.patrolId,
+    d: g.divisionCode,
+    m: g.monthMs,
+    s: g.points.map((q) => q.s),
+    t: g.points.map((q) => q.t),
+    x: g.points.map((q) => q.x),
+    y: g.points.map((q) => q.y),
+    a: g.points.map((q) => q.a),
+    g: g.points.map((q) => q.g),
+    r: g.points.map((q) => q.r),
+  }))
   await tx.query(
     `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
                                     drop_reason)
-     SELECT g.patrol_id, g.division_code, to_timestamp(g.month_ms / 1000), g.s::integer[], g.t::float8[],
-            g.x::float8[], g.y::float8[], g.a::real[], g.g::integer[], g.r::text[]
-       FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[])
-            AS g(patrol_id, division_code, month_ms, s, t, x, y, a, g, r)`,
-    [
-      groups.map((g) => g.patrolId),
-      groups.map((g) => g.divisionCode),
-      groups.map((g) => g.monthMs),
-      column((p) => p.s),
-      column((p) => p.t),
-      column((p) => p.x),
-      column((p) => p.y),
-      column((p) => p.a),
-      column((p) => p.g),
-      `{${groups.map((g) => `"{${g.points.map((p) => p.r ?? 'NULL').join(',')}}"`).join(',')}}`,
-    ],
+     SELECT j.p, j.d, to_timestamp(j.m / 1000), j.s, j.t, j.x, j.y, j.a, j.g, j.r
+       FROM json_to_recordset($1::json)
+            AS j(p uuid, d text, m float8, s integer[], t float8[], x float8[], y float8[], a real[], g integer[], r text[])`,
+    [JSON.stringify(groups)],
   )
 }
 
@@ -231,9 +226,13 @@ const ALL_VARIANTS: Variant[] = [
   // what every batch costs without points: BEGIN, role and scope, partitions, COMMIT
   { name: 'no points (transaction only)', writer: async () => {} },
   { name: 'rows (old: row per point, JSON)', writer: rowsWriter },
-  { name: 'sets, insertPointSets (one JSON), EXTERNAL', writer: insertPointSets, storage: 'EXTERNAL' },
+  {
+    name: 'sets, insertPointSets (text[] of literals per set), EXTERNAL',
+    writer: insertPointSets,
+    storage: 'EXTERNAL',
+  },
   { name: 'sets, insertPointSets, EXTENDED (pglz)', writer: insertPointSets, storage: 'EXTENDED' },
-  { name: 'sets, text[] of literals per set, EXTERNAL', writer: perSetLiteralsWriter, storage: 'EXTERNAL' },
+  { name: 'sets, one JSON, EXTERNAL', writer: jsonWriter, storage: 'EXTERNAL' },
   { name: 'sets, flat literals sliced per set, EXTERNAL', writer: flatSlicesWriter, storage: 'EXTERNAL' },
   { name: 'sets, driver arrays, EXTERNAL', writer: driverArraysWriter, storage: 'EXTERNAL' },
 ]

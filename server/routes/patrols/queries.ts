@@ -236,45 +236,39 @@ export interface PointSet {
  * month (ensurePointPartitions creates the month's partition; without it the set lands in the
  * default partition).
  *
- * The sets travel as one JSON document, each set's columns as JSON arrays, which json_to_recordset
- * reads straight into PostgreSQL arrays (JSON's number text is the shortest that reads back as the
- * same double, so float8 values arrive bit for bit). Measured against the alternatives on both
- * databases (scripts/bench/point-storage.ts): the fastest on PGlite and as fast as any on
- * PostgreSQL; arrays handed to the drivers are spelled out element by element in JavaScript (2×
- * slower), and array literals built here cost PGlite a second parse.
+ * Each column travels as a text[] holding one array literal per set, which the statement casts;
+ * the literals are written by JSON.stringify ('[1.5,null]' → '{1.5,null}', array_in reads null as
+ * NULL; JSON's number text is the shortest that reads back as the same double, so float8 values
+ * arrive bit for bit). Measured on the demo month (scripts/bench/point-storage.ts): the fastest on
+ * PostgreSQL in batches of 1 and 32; one JSON document for json_to_recordset was 20–30 % slower
+ * there, arrays handed to the drivers 2× slower (both spell them out element by element in
+ * JavaScript), one flat literal per column sliced per set slower on PostgreSQL as batches grow.
  */
 export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]): Promise<void> {
   const groups = pointSetGroups(sets)
   if (groups.length === 0) return
-  const column = (points: readonly PointRow[], value: (p: PointRow) => number) =>
-    points.map((p) => {
-      const v = value(p)
-      // JSON would write a non-finite number as null, and the set would hold a NULL fix
-      if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`)
-      return v
-    })
-  const json = JSON.stringify(
-    groups.map((g) => ({
-      p: g.patrolId,
-      d: g.divisionCode,
-      m: g.monthMs,
-      s: column(g.points, (p) => p.s),
-      t: column(g.points, (p) => p.t),
-      x: column(g.points, (p) => p.x),
-      y: column(g.points, (p) => p.y),
-      a: g.points.map((p) => p.a),
-      g: g.points.map((p) => p.g),
-      r: g.points.map((p) => p.r),
-    })),
-  )
+  const column = (value: (p: PointRow) => number | null, required: boolean) =>
+    textArrayOf(groups.map((group) => numberArrayLiteral(group.points.map(value), required)))
   await tx.query(
     `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
                                     drop_reason)
-     SELECT j.p, j.d, to_timestamp(j.m / 1000), j.s, j.t, j.x, j.y, j.a, j.g, j.r
-       FROM json_to_recordset($1::json)
-            AS j(p uuid, d text, m float8, s integer[], t float8[], x float8[], y float8[], a real[], g integer[],
-                 r text[])`,
-    [json],
+     SELECT g.patrol_id, g.division_code, to_timestamp(g.month_ms / 1000), g.s::integer[], g.t::float8[],
+            g.x::float8[], g.y::float8[], g.a::real[], g.g::integer[], g.r::text[]
+       FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::text[])
+            AS g(patrol_id, division_code, month_ms, s, t, x, y, a, g, r)`,
+    [
+      groups.map((k) => k.patrolId),
+      groups.map((k) => k.divisionCode),
+      groups.map((k) => k.monthMs),
+      column((p) => p.s, true),
+      column((p) => p.t, true),
+      column((p) => p.x, true),
+      column((p) => p.y, true),
+      column((p) => p.a, false),
+      column((p) => p.g, false),
+      textArrayOf(groups.map((group) => wordArrayLiteral(group.points.map((p) => p.r)))),
+    ],
   )
 }
 
@@ -316,6 +310,30 @@ function utcMonthOf(ms: number): [number, number] {
     Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
     Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
   ]
+}
+
+/**
+ * A PostgreSQL array literal of numbers, NULL for null ('{1.5,null,2}'). JSON would write a
+ * non-finite number as null, so those are refused here (as are nulls where `required`).
+ */
+function numberArrayLiteral(values: readonly (number | null)[], required: boolean): string {
+  for (const v of values) {
+    if (v === null ? required : !Number.isFinite(v)) throw new Error(`not a finite number: ${v}`)
+  }
+  return `{${JSON.stringify(values).slice(1, -1)}}`
+}
+
+/** A PostgreSQL array literal of plain words (drop reasons), NULL for null: '{NULL,outlier}'. */
+function wordArrayLiteral(values: readonly (string | null)[]): string {
+  for (const v of values) {
+    if (v !== null && !/^[a-z_]+$/.test(v)) throw new Error(`not a plain word: ${JSON.stringify(v)}`)
+  }
+  return `{${values.map((v) => v ?? 'NULL').join(',')}}`
+}
+
+/** A text[] literal of array literals (which hold neither quotes nor backslashes): '{"{1,2}","{3}"}'. */
+function textArrayOf(literals: readonly string[]): string {
+  return `{"${literals.join('","')}"}`
 }
 
 export interface SegmentRow {
