@@ -191,7 +191,7 @@ beforeAll(async () => {
   // the recompute must work from the stored cleaned segments: the raw points are gone
   pointsBefore = (await a.ctx.db.query<{ n: number }>('SELECT count(*)::integer AS n FROM patrol_points'))
     .rows[0]!.n
-  await a.ctx.db.query('DELETE FROM patrol_points')
+  await a.ctx.db.query('DELETE FROM patrol_point_sets')
   // the background worker of A is held, so the test runs the job's chunks itself
   await recomputeWorker(a.ctx.db).stop()
   const filed = await filePlan(a, '新方案', NEW_FROM, NEW_ZONES)

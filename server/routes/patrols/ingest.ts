@@ -28,7 +28,7 @@ import {
   findUnitForPatrol,
   insertCells,
   insertPatrol,
-  insertPoints,
+  insertPointSets,
   insertSegments,
   readPatrolSummary,
   type CellRow,
@@ -466,20 +466,21 @@ async function storePoints(
     for (const p of segment) segmentOf.set(p.index, s)
   })
   const reasonOf = new Map(cleaned.dropped.map((d) => [d.index, d.reason]))
-  await insertPoints(
-    tx,
-    patrolId,
-    county,
-    track.points.map((p) => ({
-      s: p.index,
-      t: p.time,
-      x: p.lon,
-      y: p.lat,
-      a: p.accuracy ?? null,
-      g: segmentOf.get(p.index) ?? null,
-      r: reasonOf.get(p.index) ?? null,
-    })),
-  )
+  await insertPointSets(tx, [
+    {
+      patrolId,
+      divisionCode: county,
+      points: track.points.map((p) => ({
+        s: p.index,
+        t: p.time,
+        x: p.lon,
+        y: p.lat,
+        a: p.accuracy ?? null,
+        g: segmentOf.get(p.index) ?? null,
+        r: reasonOf.get(p.index) ?? null,
+      })),
+    },
+  ])
 }
 
 function segmentLengthM(segment: readonly { lon: number; lat: number }[]): number {

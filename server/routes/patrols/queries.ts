@@ -77,17 +77,51 @@ export async function countFixesOutsideCounty(
   countyCode: string,
   segments: readonly string[],
 ): Promise<number> {
-  const res = await tx.query<{ n: number }>(
-    `SELECT count(*)::integer AS n
-       FROM divisions d, unnest($2::text[]) AS s(hex), ST_DumpPoints(s.hex::geometry) AS p
-      WHERE d.code = $1::text AND d.boundary IS NOT NULL AND NOT ST_Intersects(d.boundary, ST_Force2D(p.geom))`,
-    [countyCode, segments],
-  )
-  return res.rows[0]?.n ?? 0
+  return (await countFixesOutsideCounties(tx, [{ countyCode, segments }]))[0]!
+}
+
+/** One patrol's cleaned segments (hex EWKB) and its county. */
+export interface PatrolSegments {
+  countyCode: string
+  segments: readonly string[]
 }
 
 /**
- * Monthly partitions of patrol_points for the months [fromMs, toMs] spans (UTC months), at most
+ * countFixesOutsideCounty for several patrols in one statement: per patrol (in order), its fixes
+ * outside its county's boundary. A fix on the boundary is inside, as ST_Intersects has it.
+ */
+export async function countFixesOutsideCounties(
+  tx: Queryable,
+  patrols: readonly PatrolSegments[],
+): Promise<number[]> {
+  const counts = patrols.map(() => 0)
+  const index = patrols.flatMap((p, i) => p.segments.map(() => i))
+  if (index.length === 0) return counts
+  const res = await tx.query<{ i: number; n: number }>(
+    `WITH
+     -- each segment with its patrol's county boundary (a county without one has nothing outside)
+     segment AS (
+       SELECT s.i, d.boundary, ST_Force2D(s.hex::geometry) AS geom
+         FROM unnest($1::integer[], $2::text[], $3::text[]) AS s(i, code, hex)
+         JOIN divisions d ON d.code = s.code AND d.boundary IS NOT NULL),
+     -- a segment whose bounding box the boundary covers has every fix inside or on it (the usual
+     -- case: one small polygon test per segment); only the others are taken apart fix by fix. The
+     -- box, not the line: ST_Covers of a line of a thousand fixes costs GEOS a full noding and was
+     -- slower than testing every fix (scripts/bench/outside-county.ts)
+     uncovered AS MATERIALIZED (
+       SELECT i, boundary, geom FROM segment WHERE NOT ST_Covers(boundary, ST_Envelope(geom)))
+     SELECT u.i, count(*)::integer AS n
+       FROM uncovered u, ST_DumpPoints(u.geom) AS p
+      WHERE NOT ST_Intersects(u.boundary, p.geom)
+      GROUP BY u.i`,
+    [index, index.map((i) => patrols[i]!.countyCode), patrols.flatMap((p) => p.segments)],
+  )
+  for (const row of res.rows) counts[row.i] = row.n
+  return counts
+}
+
+/**
+ * Monthly partitions of patrol_point_sets for the months [fromMs, toMs] spans (UTC months), at most
  * `maxMonths` of them; points of other months go to the default partition.
  */
 export async function ensurePointPartitions(
@@ -97,7 +131,7 @@ export async function ensurePointPartitions(
   maxMonths = 3,
 ): Promise<void> {
   await tx.query(
-    `SELECT lp_ensure_patrol_points_partition(m)
+    `SELECT lp_ensure_point_sets_partition(m)
        FROM generate_series(date_trunc('month', to_timestamp($1::float8 / 1000) AT TIME ZONE 'UTC'),
                             date_trunc('month', to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC'),
                             interval '1 month') AS g(month)
@@ -189,23 +223,117 @@ export interface PointRow {
   r: string | null
 }
 
+/** The received points of one patrol, to be stored as its point sets. */
+export interface PointSet {
+  patrolId: string
+  divisionCode: string
+  points: readonly PointRow[]
+}
+
 /**
- * Every received point in one set-based INSERT: the points travel as one JSON document and are
- * unpacked by json_to_recordset (node-postgres would otherwise spell out seven arrays element by
- * element in JavaScript, which costs more than the insert).
+ * The received points of any number of patrols in ONE statement: one row of patrol_point_sets per
+ * patrol and UTC month of fix time (a patrol across a month boundary has two), partitioned by that
+ * month (ensurePointPartitions creates the month's partition; without it the set lands in the
+ * default partition).
+ *
+ * Each column travels as a text[] holding one array literal per set, which the statement casts;
+ * the literals are written by JSON.stringify ('[1.5,null]' → '{1.5,null}', array_in reads null as
+ * NULL; JSON's number text is the shortest that reads back as the same double, so float8 values
+ * arrive bit for bit). Measured on the demo month (scripts/bench/point-storage.ts): the fastest on
+ * PostgreSQL in batches of 1 and 32; one JSON document for json_to_recordset was 20–30 % slower
+ * there, arrays handed to the drivers 2× slower (both spell them out element by element in
+ * JavaScript), one flat literal per column sliced per set slower on PostgreSQL as batches grow.
  */
-export async function insertPoints(
-  tx: Queryable,
-  patrolId: string,
-  divisionCode: string,
-  points: readonly PointRow[],
-): Promise<void> {
+export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]): Promise<void> {
+  const groups = pointSetGroups(sets)
+  if (groups.length === 0) return
+  const column = (value: (p: PointRow) => number | null, required: boolean) =>
+    textArrayOf(groups.map((group) => numberArrayLiteral(group.points.map(value), required)))
   await tx.query(
-    `INSERT INTO patrol_points (patrol_id, division_code, seq, fixed_at, lon, lat, accuracy, kept, segment, drop_reason)
-     SELECT $1::uuid, $2::text, p.s, to_timestamp(p.t / 1000), p.x, p.y, p.a, p.r IS NULL, p.g, p.r
-       FROM json_to_recordset($3::json) AS p(s integer, t float8, x float8, y float8, a real, g integer, r text)`,
-    [patrolId, divisionCode, JSON.stringify(points)],
+    `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
+                                    drop_reason)
+     SELECT g.patrol_id, g.division_code, to_timestamp(g.month_ms / 1000), g.s::integer[], g.t::float8[],
+            g.x::float8[], g.y::float8[], g.a::real[], g.g::integer[], g.r::text[]
+       FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::text[])
+            AS g(patrol_id, division_code, month_ms, s, t, x, y, a, g, r)`,
+    [
+      groups.map((k) => k.patrolId),
+      groups.map((k) => k.divisionCode),
+      groups.map((k) => k.monthMs),
+      column((p) => p.s, true),
+      column((p) => p.t, true),
+      column((p) => p.x, true),
+      column((p) => p.y, true),
+      column((p) => p.a, false),
+      column((p) => p.g, false),
+      textArrayOf(groups.map((group) => wordArrayLiteral(group.points.map((p) => p.r)))),
+    ],
   )
+}
+
+/** The points of each set split by UTC month of fix time, in input order within each month. */
+export function pointSetGroups(
+  sets: readonly PointSet[],
+): { patrolId: string; divisionCode: string; monthMs: number; points: readonly PointRow[] }[] {
+  const out: { patrolId: string; divisionCode: string; monthMs: number; points: readonly PointRow[] }[] = []
+  for (const set of sets) {
+    if (set.points.length === 0) continue
+    const [firstLo, firstHi] = utcMonthOf(set.points[0]!.t)
+    // the common case, every fix in the first fix's month, costs no Date per point
+    if (set.points.every((p) => p.t >= firstLo && p.t < firstHi)) {
+      out.push({
+        patrolId: set.patrolId,
+        divisionCode: set.divisionCode,
+        monthMs: firstLo,
+        points: set.points,
+      })
+      continue
+    }
+    const byMonth = new Map<number, PointRow[]>()
+    for (const p of set.points) {
+      const month = utcMonthOf(p.t)[0]
+      const list = byMonth.get(month)
+      if (list) list.push(p)
+      else byMonth.set(month, [p])
+    }
+    for (const [monthMs, points] of [...byMonth].sort((m, n) => m[0] - n[0]))
+      out.push({ patrolId: set.patrolId, divisionCode: set.divisionCode, monthMs, points })
+  }
+  return out
+}
+
+/** [first instant, first instant of the next] of the UTC month of `ms`, epoch ms. */
+function utcMonthOf(ms: number): [number, number] {
+  const d = new Date(ms)
+  return [
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+  ]
+}
+
+/**
+ * A PostgreSQL array literal of numbers, NULL for null ('{1.5,null,2}'). JSON would write a
+ * non-finite number as null, so those are refused here (as are nulls where `required`).
+ */
+function numberArrayLiteral(values: readonly (number | null)[], required: boolean): string {
+  for (const v of values) {
+    if (v === null ? required : !Number.isFinite(v)) throw new Error(`not a finite number: ${v}`)
+  }
+  return `{${JSON.stringify(values).slice(1, -1)}}`
+}
+
+/** A PostgreSQL array literal of plain words (drop reasons), NULL for null: '{NULL,outlier}'. */
+function wordArrayLiteral(values: readonly (string | null)[]): string {
+  for (const v of values) {
+    if (v !== null && !/^[a-z_]+$/.test(v)) throw new Error(`not a plain word: ${JSON.stringify(v)}`)
+  }
+  return `{${values.map((v) => v ?? 'NULL').join(',')}}`
+}
+
+/** A text[] literal of array literals (which hold neither quotes nor backslashes): '{"{1,2}","{3}"}'. */
+function textArrayOf(literals: readonly string[]): string {
+  return `{"${literals.join('","')}"}`
 }
 
 export interface SegmentRow {
