@@ -32,6 +32,7 @@ import {
   insertSegments,
   readPatrolSummary,
   type CellRow,
+  type PointSet,
   type SegmentRow,
   type UnitForPatrol,
 } from './queries.js'
@@ -209,7 +210,10 @@ export async function storePreparedPatrols(
     const [from, to] = timeRange(kept)
     await ensurePointPartitions(tx, from, to)
   }
-  for (const a of admitted) await storePoints(tx, a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)
+  await insertPointSets(
+    tx,
+    admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
+  )
   await insertSegments(
     tx,
     admitted.flatMap((a) => a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county }))),
@@ -453,34 +457,26 @@ function noSegmentLeft(cleaned: CleanedTrack, trackPath: string) {
   return unprocessable('the track has no usable segment after cleaning', errors)
 }
 
-/** Every received point, kept (with its segment) or dropped (with its reason). */
-async function storePoints(
-  tx: Queryable,
-  patrolId: string,
-  county: string,
-  track: RawTrack,
-  cleaned: CleanedTrack,
-): Promise<void> {
+/** Every received point of the patrol, kept (with its segment) or dropped (with its reason). */
+function pointSet(patrolId: string, county: string, track: RawTrack, cleaned: CleanedTrack): PointSet {
   const segmentOf = new Map<number, number>()
   cleaned.segments.forEach((segment, s) => {
     for (const p of segment) segmentOf.set(p.index, s)
   })
   const reasonOf = new Map(cleaned.dropped.map((d) => [d.index, d.reason]))
-  await insertPointSets(tx, [
-    {
-      patrolId,
-      divisionCode: county,
-      points: track.points.map((p) => ({
-        s: p.index,
-        t: p.time,
-        x: p.lon,
-        y: p.lat,
-        a: p.accuracy ?? null,
-        g: segmentOf.get(p.index) ?? null,
-        r: reasonOf.get(p.index) ?? null,
-      })),
-    },
-  ])
+  return {
+    patrolId,
+    divisionCode: county,
+    points: track.points.map((p) => ({
+      s: p.index,
+      t: p.time,
+      x: p.lon,
+      y: p.lat,
+      a: p.accuracy ?? null,
+      g: segmentOf.get(p.index) ?? null,
+      r: reasonOf.get(p.index) ?? null,
+    })),
+  }
 }
 
 function segmentLengthM(segment: readonly { lon: number; lat: number }[]): number {

@@ -357,13 +357,25 @@ export async function insertSegments(tx: Queryable, segments: readonly SegmentRo
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::integer[], $7::float8[])
             WITH ORDINALITY AS s(patrol, division, hex, t0, t1, points, len, n)`,
     [
-      segments.map((s) => s.patrolId),
-      segments.map((s) => s.divisionCode),
-      segments.map((s) => s.hex),
-      segments.map((s) => s.startedAt),
-      segments.map((s) => s.endedAt),
-      segments.map((s) => s.points),
-      segments.map((s) => s.lengthM),
+      tokenArrayLiteral(segments.map((s) => s.patrolId)),
+      tokenArrayLiteral(segments.map((s) => s.divisionCode)),
+      tokenArrayLiteral(segments.map((s) => s.hex)),
+      numberArrayLiteral(
+        segments.map((s) => s.startedAt),
+        true,
+      ),
+      numberArrayLiteral(
+        segments.map((s) => s.endedAt),
+        true,
+      ),
+      numberArrayLiteral(
+        segments.map((s) => s.points),
+        true,
+      ),
+      numberArrayLiteral(
+        segments.map((s) => s.lengthM),
+        true,
+      ),
     ],
   )
 }
@@ -380,7 +392,11 @@ export interface CellRow {
   t: number
 }
 
-/** The heat cells of any number of patrols in one statement (columns as arrays). */
+/**
+ * The heat cells of any number of patrols in one statement, each column one array literal (a county
+ * month is ~300,000 cells: literals written by JSON.stringify, as insertPointSets does, instead of
+ * arrays the driver spells out element by element).
+ */
 export async function insertCells(tx: Queryable, cells: readonly CellRow[]): Promise<void> {
   if (cells.length === 0) return
   await tx.query(
@@ -388,16 +404,38 @@ export async function insertCells(tx: Queryable, cells: readonly CellRow[]): Pro
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::integer[], $5::integer[], $6::integer[],
                           $7::float8[], $8::float8[])`,
     [
-      cells.map((c) => c.patrolId),
-      cells.map((c) => c.divisionCode),
-      cells.map((c) => c.d),
-      cells.map((c) => c.srid),
-      cells.map((c) => c.x),
-      cells.map((c) => c.y),
-      cells.map((c) => c.l),
-      cells.map((c) => c.t),
+      tokenArrayLiteral(cells.map((c) => c.patrolId)),
+      tokenArrayLiteral(cells.map((c) => c.divisionCode)),
+      tokenArrayLiteral(cells.map((c) => c.d)),
+      numberArrayLiteral(
+        cells.map((c) => c.srid),
+        true,
+      ),
+      numberArrayLiteral(
+        cells.map((c) => c.x),
+        true,
+      ),
+      numberArrayLiteral(
+        cells.map((c) => c.y),
+        true,
+      ),
+      numberArrayLiteral(
+        cells.map((c) => c.l),
+        true,
+      ),
+      numberArrayLiteral(
+        cells.map((c) => c.t),
+        true,
+      ),
     ],
   )
+}
+
+/** A PostgreSQL array literal of tokens that need no quoting (ids, codes, dates): '{a1,b-2}'. */
+function tokenArrayLiteral(values: readonly string[]): string {
+  for (const v of values)
+    if (!/^[0-9A-Za-z_-]+$/.test(v)) throw new Error(`not a plain token: ${JSON.stringify(v)}`)
+  return `{${values.join(',')}}`
 }
 
 interface SummaryRow {
