@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { Random } from '../../scripts/demo/random.js'
 import { SWATH_CELL_M } from '../../server/domain/coverage/swath-raster.js'
 import {
+  cellKey,
+  cellOfKey,
   cellSwath,
   rasterizePiece,
   sweptCells,
@@ -100,5 +102,19 @@ describe('swath per 1 km cell', () => {
       // not vacuous: most pieces were partly swept
       expect(checked).toBeGreaterThanOrEqual(3)
     }
+  })
+
+  it('a cell key is one number per cell, and gives its cell back (negative indices too)', () => {
+    const cells = [
+      [0, 0],
+      [512, 3341],
+      [-3, -1],
+      [-1, 524_287],
+      [7, -524_287],
+      [-40_000, 12],
+    ] as const
+    const keys = new Set(cells.map(([i, j]) => cellKey(i, j)))
+    expect(keys.size).toBe(cells.length)
+    for (const [i, j] of cells) expect(cellOfKey(cellKey(i, j))).toEqual([i, j])
   })
 })

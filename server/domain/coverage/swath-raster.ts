@@ -71,26 +71,25 @@ export function emptyBits(g: CellGrid): Uint8Array {
   return new Uint8Array((g.w * g.h) >> 3)
 }
 
-/** Sets bits [from, to] (inclusive) of one row. */
+/** Sets bits [from, to] (inclusive) of one row (whole bytes at once, masks at the two ends). */
 function setRun(bits: Uint8Array, g: CellGrid, row: number, from: number, to: number): void {
-  const lo = Math.max(0, from)
-  const hi = Math.min(g.w - 1, to)
+  const lo = from > 0 ? from : 0
+  const hi = to < g.w - 1 ? to : g.w - 1
   if (lo > hi || row < 0 || row >= g.h) return
-  const base = row * g.w
-  let k = base + lo
-  const end = base + hi
-  while (k <= end && (k & 7) !== 0) {
-    bits[k >> 3]! |= 0x80 >> (k & 7)
-    k++
+  const k0 = row * g.w + lo
+  const k1 = row * g.w + hi
+  const b0 = k0 >> 3
+  const b1 = k1 >> 3
+  // most significant bit first: bits (k0 & 7)…7 of the first byte, 0…(k1 & 7) of the last
+  const first = 0xff >> (k0 & 7)
+  const last = (0xff << (7 - (k1 & 7))) & 0xff
+  if (b0 === b1) {
+    bits[b0]! |= first & last
+    return
   }
-  while (k + 7 <= end) {
-    bits[k >> 3] = 0xff
-    k += 8
-  }
-  while (k <= end) {
-    bits[k >> 3]! |= 0x80 >> (k & 7)
-    k++
-  }
+  bits[b0]! |= first
+  for (let b = b0 + 1; b < b1; b++) bits[b] = 0xff
+  bits[b1]! |= last
 }
 
 /**
@@ -155,7 +154,17 @@ export function rasterizeLeg(
   const ux = len > 0 ? dx / len : 0
   const uy = len > 0 ? dy / len : 0
   const r2 = r * r
-  // (no allocation in the loop: this runs for every row of every leg near every piece)
+  // The band 0 ≤ (P − a)·u ≤ len, |(P − a) × u| ≤ r meets the row y = yc (ey = yc − a.y) in
+  //   along:  x between a.x − ey·uy/ux and that + len/ux   (ux ≠ 0)
+  //   across: x between a.x − r/uy + ey·ux/uy and that + 2r/uy   (uy ≠ 0)
+  // each bound linear in ey: the slopes and offsets are taken once per leg (this runs for every row
+  // of every leg of every patrol, ~30 million rows a county month).
+  const alongSlope = ux !== 0 ? -uy / ux : 0
+  const alongWidth = ux !== 0 ? len / ux : 0
+  const acrossSlope = uy !== 0 ? ux / uy : 0
+  const acrossStart = uy !== 0 ? a.x - r / uy : 0
+  const acrossWidth = uy !== 0 ? (2 * r) / uy : 0
+  const x0 = g.x0
   for (let row = Math.max(0, minRow), last = Math.min(g.h - 1, maxRow); row <= last; row++) {
     const yc = (g.y0 + row + 0.5) * cell
     let lo = Infinity
@@ -174,25 +183,25 @@ export function rasterizeLeg(
         if (b.x - s < lo) lo = b.x - s
         if (b.x + s > hi) hi = b.x + s
       }
-      // the band: 0 ≤ (P − a)·u ≤ len and |(P − a) × u| ≤ r, with P = (x, yc)
-      const ey = yc - a.y
+      const ey = da
       let bandLo = -Infinity
       let bandHi = Infinity
-      // along: (x − a.x)·ux + ey·uy ∈ [0, len]
       if (ux !== 0) {
-        const p = (0 - ey * uy) / ux + a.x
-        const q = (len - ey * uy) / ux + a.x
-        bandLo = Math.max(bandLo, Math.min(p, q))
-        bandHi = Math.min(bandHi, Math.max(p, q))
+        const p = a.x + ey * alongSlope
+        const q = p + alongWidth
+        bandLo = p < q ? p : q
+        bandHi = p < q ? q : p
       } else if (ey * uy < 0 || ey * uy > len) {
         bandLo = Infinity
+        bandHi = -Infinity
       }
-      // across: (x − a.x)·uy − ey·ux ∈ [−r, r]
-      if (uy !== 0) {
-        const p = (-r + ey * ux) / uy + a.x
-        const q = (r + ey * ux) / uy + a.x
-        bandLo = Math.max(bandLo, Math.min(p, q))
-        bandHi = Math.min(bandHi, Math.max(p, q))
+      if (bandLo > bandHi) {
+        // (no band in this row: the discs alone)
+      } else if (uy !== 0) {
+        const p = acrossStart + ey * acrossSlope
+        const q = p + acrossWidth
+        if ((p < q ? p : q) > bandLo) bandLo = p < q ? p : q
+        if ((p < q ? q : p) < bandHi) bandHi = p < q ? q : p
       } else if (Math.abs(ey * ux) > r) {
         bandLo = Infinity
       }
@@ -202,7 +211,7 @@ export function rasterizeLeg(
       }
     }
     if (lo > hi) continue
-    setRun(bits, g, row, Math.ceil(lo / cell - 0.5) - g.x0, Math.floor(hi / cell - 0.5) - g.x0)
+    setRun(bits, g, row, Math.ceil(lo / cell - 0.5) - x0, Math.floor(hi / cell - 0.5) - x0)
   }
 }
 

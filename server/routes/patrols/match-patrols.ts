@@ -16,6 +16,8 @@ import {
   type VisitRow,
 } from './match.js'
 import {
+  cellKey,
+  cellOfKey,
   countyPlanFingerprint,
   legsByCell,
   pieceRasters,
@@ -80,25 +82,25 @@ export async function matchPatrols(
 
   // the legs near each 1 km cell, per patrol-day; the cells wanted per (county, CRS, day)
   const near = days.map((d) => legsByCell(d.lines, d.sightRadiusM, ZONE_PIECE_GRID_M))
-  const wanted = new Map<string, { d: MatchDay; cells: Set<string> }>()
+  const wanted = new Map<string, { d: MatchDay; cells: Set<number> }>()
   days.forEach((d, i) => {
     const key = `${d.countyCode}/${d.srid}/${d.date}`
-    const w = wanted.get(key) ?? { d, cells: new Set<string>() }
+    const w = wanted.get(key) ?? { d, cells: new Set<number>() }
     wanted.set(key, w)
     for (const cell of near[i]!.keys()) w.cells.add(cell)
   })
-  const piecesOf = new Map<string, Map<string, DayPiece[]>>()
+  const piecesOf = new Map<string, Map<number, DayPiece[]>>()
   for (const [key, w] of wanted) {
     const pieces = await readDayPieces(tx, {
       countyCode: w.d.countyCode,
       srid: w.d.srid,
       date: w.d.date,
       fingerprint: fingerprints.get(w.d.countyCode)!,
-      cells: [...w.cells].map((k) => k.split(',').map(Number) as [number, number]),
+      cells: [...w.cells].map(cellOfKey),
     })
-    const byCell = new Map<string, DayPiece[]>()
+    const byCell = new Map<number, DayPiece[]>()
     for (const piece of pieces) {
-      const cell = `${piece.cell_i},${piece.cell_j}`
+      const cell = cellKey(piece.cell_i, piece.cell_j)
       const list = byCell.get(cell)
       if (list) list.push(piece)
       else byCell.set(cell, [piece])

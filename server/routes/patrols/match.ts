@@ -5,6 +5,7 @@ import { zonesInForceJoin } from '../zones/in-force.js'
 import { prepareZoneRoads } from './road-coverage.js'
 import { SWATH_CELL_M } from '../../domain/coverage/swath-raster.js'
 import {
+  cellKey,
   cellSwath,
   pieceRasterOf,
   swathOfPiece,
@@ -173,17 +174,17 @@ export async function ensureCountyZonesPrepared(
 export function computeDayMatch(
   d: MatchDay,
   pieces: readonly DayPiece[],
-  near: ReadonlyMap<string, [TimedXY, TimedXY][]>,
+  near: ReadonlyMap<number, [TimedXY, TimedXY][]>,
   rasters: Map<string, PieceRaster>,
   /** each piece's swept cells, as they are found: `bits` is valid only during the call */
   onCover: (c: DayCover) => void,
 ): DayVisit[] {
   const swept = new Map<string, number>()
   const times = new Map<string, ZoneTime>()
-  const swaths = new Map<string, CellSwath>()
+  const swaths = new Map<number, CellSwath>()
   for (const p of pieces) {
     const raster = pieceRasterOf(rasters, d.srid, p)
-    const legs = near.get(`${p.cell_i},${p.cell_j}`)
+    const legs = near.get(cellKey(p.cell_i, p.cell_j))
     if (!raster || !legs) continue
     const [minX, minY, maxX, maxY] = raster.bbox
     for (const [a, b] of legs) {
@@ -207,7 +208,7 @@ export function computeDayMatch(
     if (raster.maskCells === 0) continue
     let swept5: CellSwath | undefined
     if (raster.cell === SWATH_CELL_M) {
-      const key = `${p.cell_i},${p.cell_j}`
+      const key = cellKey(p.cell_i, p.cell_j)
       swept5 = swaths.get(key)
       if (!swept5) {
         swept5 = cellSwath(p.cell_i, p.cell_j, ZONE_PIECE_GRID_M, legs, d.sightRadiusM)

@@ -44,6 +44,20 @@ const pieceCache = new Map<string, PieceRaster>()
 
 const pieceKey = (zoneId: string, srid: number, piece: number) => `${zoneId}/${srid}/${piece}`
 
+/**
+ * A 1 km cell (i, j) as one number, for maps keyed by cell without a string per look-up (|j| < 2^19:
+ * 524,000 km from the metric CRS's origin).
+ */
+export function cellKey(i: number, j: number): number {
+  return i * 1_048_576 + j
+}
+
+/** The cell of a cellKey. */
+export function cellOfKey(key: number): [number, number] {
+  const i = Math.round(key / 1_048_576)
+  return [i, key - i * 1_048_576]
+}
+
 /** A piece of a zone in force near the day's track. */
 export interface DayPiece {
   zone_id: string
@@ -67,7 +81,7 @@ interface PieceInForce extends DayPiece {
  * the days they are in force cannot change (a filed plan's zones are fixed, and filing or
  * superseding a plan changes the fingerprint), so a cell once read needs no query again.
  */
-const cellPieces = new Map<string, { fingerprint: string; cells: Map<string, PieceInForce[]> }>()
+const cellPieces = new Map<string, { fingerprint: string; cells: Map<number, PieceInForce[]> }>()
 const MAX_CACHED_CELL_PIECES = 200_000
 let cachedCellPieces = 0
 
@@ -94,20 +108,20 @@ export async function readDayPieces(
     county = { fingerprint: q.fingerprint, cells: new Map() }
     cellPieces.set(key, county)
   }
-  const missing = q.cells.filter(([i, j]) => !county.cells.has(`${i},${j}`))
+  const missing = q.cells.filter(([i, j]) => !county.cells.has(cellKey(i, j)))
   if (missing.length > 0) {
     const read = await readCellPieces(tx, q.countyCode, q.srid, missing)
     if (cachedCellPieces + read.length > MAX_CACHED_CELL_PIECES) {
       for (const c of cellPieces.values()) c.cells.clear()
       cachedCellPieces = 0
     }
-    for (const [i, j] of missing) county.cells.set(`${i},${j}`, [])
-    for (const p of read) county.cells.get(`${p.cell_i},${p.cell_j}`)!.push(p)
+    for (const [i, j] of missing) county.cells.set(cellKey(i, j), [])
+    for (const p of read) county.cells.get(cellKey(p.cell_i, p.cell_j))!.push(p)
     cachedCellPieces += read.length
   }
   const out: DayPiece[] = []
   for (const [i, j] of q.cells) {
-    for (const p of county.cells.get(`${i},${j}`) ?? []) {
+    for (const p of county.cells.get(cellKey(i, j)) ?? []) {
       if (p.from <= q.date && (p.to === null || q.date < p.to)) out.push(p)
     }
   }
@@ -310,8 +324,8 @@ export function legsByCell(
   lines: readonly (readonly TimedXY[])[],
   r: number,
   cellM: number,
-): Map<string, [TimedXY, TimedXY][]> {
-  const out = new Map<string, [TimedXY, TimedXY][]>()
+): Map<number, [TimedXY, TimedXY][]> {
+  const out = new Map<number, [TimedXY, TimedXY][]>()
   for (const line of lines) {
     for (let i = 0; i + 1 < line.length; i++) {
       const a = line[i]!
@@ -323,7 +337,7 @@ export function legsByCell(
       const j1 = Math.floor((Math.max(a.y, b.y) + r) / cellM)
       for (let ci = i0; ci <= i1; ci++) {
         for (let cj = j0; cj <= j1; cj++) {
-          const key = `${ci},${cj}`
+          const key = cellKey(ci, cj)
           const list = out.get(key)
           if (list) list.push(leg)
           else out.set(key, [leg])
