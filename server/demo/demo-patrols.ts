@@ -12,7 +12,7 @@ import {
 } from '../routes/patrols/ingest.js'
 import { ensureCountyZonesPrepared } from '../routes/patrols/match.js'
 import { countyPlanFingerprint } from '../routes/patrols/swath-pieces.js'
-import { findUnitForPatrol } from '../routes/patrols/queries.js'
+import { findUnitForPatrol, vacuumLiveFigures } from '../routes/patrols/queries.js'
 import { readDemoJson } from './demo-files.js'
 import { DEMO_COUNTY, keyIds } from './demo-zones.js'
 import type { DemoContext, DemoStep } from './load-demo.js'
@@ -103,6 +103,7 @@ export async function loadDemoPatrols(
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker))
+  if (stored > 0) await vacuumLiveFigures(db)
   return { patrols: lines.length, stored, points }
 }
 

@@ -535,3 +535,17 @@ export async function readPatrolSummary(tx: Queryable, patrolId: string): Promis
 function isoFromEpochSeconds(value: string | number): string {
   return new Date(Math.round(Number(value) * 1000)).toISOString()
 }
+
+/**
+ * After a bulk write of a county's figures (a recompute's swap, a bulk load): vacuumed at once,
+ * coverage reads are index-only scans again (until autovacuum comes round, each row read visits the
+ * heap). Best effort: a connection that does not own the tables, or a table busy elsewhere, is
+ * skipped without failing the work that called it.
+ */
+export async function vacuumLiveFigures(db: Queryable): Promise<void> {
+  try {
+    await db.query(`VACUUM (SKIP_LOCKED) zone_visits, zone_period_coverage, patrol_cells`)
+  } catch {
+    // (a vacuum is an optimisation only)
+  }
+}

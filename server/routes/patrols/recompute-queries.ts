@@ -283,16 +283,3 @@ export async function dropStagedRows(tx: Queryable, jobId: string): Promise<void
 export async function holdOffNewPatrols(tx: Queryable): Promise<void> {
   await tx.query(`LOCK TABLE patrols IN SHARE MODE`)
 }
-
-/**
- * After a swap replaced a county's rows: vacuumed at once, coverage reads are index-only scans again
- * (until autovacuum comes round each row read visits the heap). Best effort: a connection that does
- * not own the tables, or a table busy elsewhere, is skipped without failing the job.
- */
-export async function vacuumLiveFigures(db: Queryable): Promise<void> {
-  try {
-    await db.query(`VACUUM (SKIP_LOCKED) zone_visits, zone_period_coverage`)
-  } catch {
-    // (a vacuum is an optimisation only)
-  }
-}

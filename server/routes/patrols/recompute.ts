@@ -44,7 +44,7 @@ import { DivisionCode, IdParams, problemResponses, Uuid } from '../common-schema
 import { rulesInForce } from '../rule-sets/queries.js'
 import { CoverSet, matchPatrols, type PatrolToMatch } from './match-patrols.js'
 import { prepareCountyZones } from './match.js'
-import { disableJit } from './queries.js'
+import { disableJit, vacuumLiveFigures } from './queries.js'
 import {
   anyPatrolIn,
   dropStagedRows,
@@ -61,7 +61,6 @@ import {
   skipVanishedPatrols,
   swapInStagedRows,
   updateJobProgress,
-  vacuumLiveFigures,
   type RecomputeJobRow,
 } from './recompute-queries.js'
 
