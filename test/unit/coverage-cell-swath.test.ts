@@ -80,24 +80,31 @@ describe('swath per 1 km cell', () => {
         legs.push([p, q])
         p = q
       }
-      const swath = cellSwath(ci, cj, 1000, legs, 50)
+      // and a short walk in one corner of the cell: only the rows and bytes it reaches are visited
+      const corner = legs.slice(0, 3).map(([a, b], k): [TimedXY, TimedXY] => [
+        { x: x0 + 820 + k * 20, y: y0 + 130 + k * 7, t: a.t },
+        { x: x0 + 840 + k * 20, y: y0 + 137 + k * 7, t: b.t },
+      ])
       let checked = 0
-      for (const rings of shapes) {
-        const raster = rasterizePiece({
-          zone_id: 'z',
-          piece: 1,
-          zone_area: 1e6,
-          geom: { type: 'Polygon', coordinates: rings },
-          road: null,
-        })
-        expect(raster.cell).toBe(SWATH_CELL_M)
-        // (both answer a reused buffer: copy the first before the second call)
-        const direct = sweptCells(raster, legs, 50)
-        const directBits = direct.bits.slice()
-        const cut = swathOfPiece(swath, raster)
-        expect(cut.count, `cell ${ci},${cj}`).toBe(direct.count)
-        expect(Buffer.from(cut.bits).equals(Buffer.from(directBits))).toBe(true)
-        if (direct.count > 0 && direct.count < raster.maskCells) checked++
+      for (const walk of [legs, corner]) {
+        const swath = cellSwath(ci, cj, 1000, walk, 50)
+        for (const rings of shapes) {
+          const raster = rasterizePiece({
+            zone_id: 'z',
+            piece: 1,
+            zone_area: 1e6,
+            geom: { type: 'Polygon', coordinates: rings },
+            road: null,
+          })
+          expect(raster.cell).toBe(SWATH_CELL_M)
+          // (both answer a reused buffer: copy the first before the second call)
+          const direct = sweptCells(raster, walk, 50)
+          const directBits = direct.bits.slice()
+          const cut = swathOfPiece(swath, raster)
+          expect(cut.count, `cell ${ci},${cj}`).toBe(direct.count)
+          expect(Buffer.from(cut.bits).equals(Buffer.from(directBits))).toBe(true)
+          if (direct.count > 0 && direct.count < raster.maskCells) checked++
+        }
       }
       // not vacuous: most pieces were partly swept
       expect(checked).toBeGreaterThanOrEqual(3)

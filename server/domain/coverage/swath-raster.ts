@@ -250,9 +250,9 @@ export function andBits(a: Uint8Array, b: Uint8Array): Uint8Array {
   return a
 }
 
-/** a |= b (same grid). */
-export function orBits(a: Uint8Array, b: Uint8Array): Uint8Array {
-  for (let i = 0; i < a.length; i++) a[i]! |= b[i]!
+/** a |= b (same grid), over the bytes [from, to) (b holds no bits outside them), all by default. */
+export function orBits(a: Uint8Array, b: Uint8Array, from = 0, to = a.length): Uint8Array {
+  for (let i = from; i < to; i++) a[i]! |= b[i]!
   return a
 }
 

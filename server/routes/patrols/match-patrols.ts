@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/port.js'
 import { beijingDaysSpanned } from '../../domain/coverage/beijing-days.js'
 import { metricCrsForSrid } from '../../domain/coverage/metric-crs.js'
 import { periodContaining } from '../../domain/coverage/periods.js'
-import type { RuleSet } from '../../domain/rules/rule-set.js'
+import type { FrequencyPeriod, RuleSet } from '../../domain/rules/rule-set.js'
 import type { CleanPoint } from '../../domain/track/clean-track.js'
 import {
   computeDayMatch,
@@ -143,11 +143,11 @@ export class CoverSet {
 
   add(d: MatchDay, c: DayCover): void {
     const kind = d.periodKinds[c.tier - 1]!
-    const start = periodContaining(d.date, kind).start
+    const start = this.periodStart(d.date, kind)
     const key = `${c.zone_id}/${c.piece}/${kind}/${start}/${d.srid}`
     const had = this.rows.get(key)
     if (had && had.bits.length === c.bits.length) {
-      orBits(had.bits, c.bits)
+      orBits(had.bits, c.bits, c.bytes[0], c.bytes[1])
       had.patrols++
       return
     }
@@ -166,6 +166,19 @@ export class CoverSet {
       county: d.countyCode,
       patrols: (had?.patrols ?? 0) + 1,
     })
+  }
+
+  // (a period's start is date arithmetic on strings: once per day and kind, not per piece)
+  private readonly starts = new Map<string, string>()
+
+  private periodStart(date: string, kind: FrequencyPeriod): string {
+    const key = `${date}/${kind}`
+    let start = this.starts.get(key)
+    if (start === undefined) {
+      start = periodContaining(date, kind).start
+      this.starts.set(key, start)
+    }
+    return start
   }
 
   /** The rows to store, the cells as hex (storeMatches). */

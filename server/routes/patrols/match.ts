@@ -215,7 +215,9 @@ export function computeDayMatch(
         swaths.set(key, swept5)
       }
     }
-    const { bits, count } = swept5 ? swathOfPiece(swept5, raster) : sweptCells(raster, legs, d.sightRadiusM)
+    const { bits, count, bytes } = swept5
+      ? swathOfPiece(swept5, raster)
+      : sweptCells(raster, legs, d.sightRadiusM)
     if (count === 0) continue
     swept.set(p.zone_id, (swept.get(p.zone_id) ?? 0) + (count * raster.cellArea) / p.zone_area)
     onCover({
@@ -223,6 +225,7 @@ export function computeDayMatch(
       piece: p.piece,
       tier: p.tier,
       bits,
+      bytes,
       cell_area: raster.cellArea,
       road: raster.roadMask,
       road_cell_m: raster.roadCellM,
@@ -271,6 +274,8 @@ export interface DayCover {
   piece: number
   tier: number
   bits: Uint8Array
+  /** the byte range [from, to) of `bits` that may be set */
+  bytes: [number, number]
   cell_area: number
   /** the piece's road centre-line cells (road zones), or null */
   road: Uint8Array | null
@@ -284,7 +289,7 @@ export interface VisitRow extends DayVisit {
 }
 
 /** A coverage row to OR into its piece-period: the swept cells of `patrols` patrol-days, as hex. */
-export interface CoverRow extends Omit<DayCover, 'bits' | 'road'> {
+export interface CoverRow extends Omit<DayCover, 'bits' | 'bytes' | 'road'> {
   road: string | null
   period_kind: FrequencyPeriod
   period_start: string

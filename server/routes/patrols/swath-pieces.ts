@@ -370,11 +370,7 @@ function scratchBits(g: CellGrid): Uint8Array {
  * valid until the next call (a reused buffer, or the piece's mask itself): copy to keep them. A leg whose swath
  * holds the piece's whole box covers every cell of it (small pieces, mostly): no need to draw it.
  */
-export function sweptCells(
-  raster: PieceRaster,
-  legs: readonly [XY, XY][],
-  r: number,
-): { bits: Uint8Array; count: number } {
+export function sweptCells(raster: PieceRaster, legs: readonly [XY, XY][], r: number): SweptBits {
   const g = raster.grid
   const c = raster.cell
   const [bMinX, bMinY, bMaxX, bMaxY] = raster.bbox
@@ -385,19 +381,22 @@ export function sweptCells(
     if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
     if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
     if (legCoversBox(a, b, r, bMinX, bMinY, bMaxX, bMaxY))
-      return { bits: raster.mask, count: raster.maskCells }
+      return { bits: raster.mask, count: raster.maskCells, bytes: [0, raster.mask.length] }
     bits ??= scratchBits(g)
     rasterizeLeg(bits, g, a, b, r, c)
   }
-  if (!bits) return { bits: scratchBits(g), count: 0 }
+  if (!bits) return { bits: scratchBits(g), count: 0, bytes: [0, 0] }
   andBits(bits, raster.mask)
-  return { bits, count: countBits(bits) }
+  return { bits, count: countBits(bits), bytes: [0, bits.length] }
 }
 
 /** The sight swath of the legs near one 1 km cell, on the 5 m grid of that cell. */
 export interface CellSwath {
   grid: CellGrid
   bits: Uint8Array
+  /** the rows and columns of the grid the legs were drawn in (the rest is empty) */
+  rows: [number, number]
+  cols: [number, number]
 }
 
 /**
@@ -416,15 +415,33 @@ export function cellSwath(
   const n = Math.round(cellM / SWATH_CELL_M)
   const grid: CellGrid = { x0: ci * n, y0: cj * n, w: Math.ceil(n / 8) * 8, h: n }
   const bits = emptyBits(grid)
-  for (const [a, b] of legs) rasterizeLeg(bits, grid, a, b, r, SWATH_CELL_M)
-  return { grid, bits }
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const [a, b] of legs) {
+    rasterizeLeg(bits, grid, a, b, r, SWATH_CELL_M)
+    minX = Math.min(minX, a.x, b.x)
+    maxX = Math.max(maxX, a.x, b.x)
+    minY = Math.min(minY, a.y, b.y)
+    maxY = Math.max(maxY, a.y, b.y)
+  }
+  const c = SWATH_CELL_M
+  const rows: [number, number] = [
+    Math.max(0, Math.floor((minY - r) / c) - 1 - grid.y0),
+    Math.min(grid.h - 1, Math.ceil((maxY + r) / c) + 1 - grid.y0),
+  ]
+  const cols: [number, number] = [
+    Math.max(0, Math.floor((minX - r) / c) - 1 - grid.x0),
+    Math.min(grid.w - 1, Math.ceil((maxX + r) / c) + 1 - grid.x0),
+  ]
+  return { grid, bits, rows, cols }
 }
 
 /**
  * A 5 m piece's swept cells taken from its 1 km cell's swath (cells outside the cell: none); valid
- * until the next call, as sweptCells'.
+ * until the next call, as sweptCells'. Only the piece's rows and bytes the swath was drawn in are
+ * visited (a track crossing a 1 km cell sweeps a band of it); `bytes` is the range of the answer
+ * that may be non-zero.
  */
-export function swathOfPiece(swath: CellSwath, raster: PieceRaster): { bits: Uint8Array; count: number } {
+export function swathOfPiece(swath: CellSwath, raster: PieceRaster): SweptBits {
   const src = swath.bits
   const sg = swath.grid
   const dg = raster.grid
@@ -432,11 +449,17 @@ export function swathOfPiece(swath: CellSwath, raster: PieceRaster): { bits: Uin
   const dx = dg.x0 - sg.x0
   const dy = dg.y0 - sg.y0
   const bytesPerRow = dg.w >> 3
-  for (let row = 0; row < dg.h; row++) {
+  const row0 = Math.max(0, swath.rows[0] - dy)
+  const row1 = Math.min(dg.h - 1, swath.rows[1] - dy)
+  const k0 = Math.max(0, Math.floor((swath.cols[0] - dx) / 8))
+  const k1 = Math.min(bytesPerRow - 1, Math.floor((swath.cols[1] - dx) / 8))
+  if (row0 > row1 || k0 > k1) return { bits: out, count: 0, bytes: [0, 0] }
+  let count = 0
+  for (let row = row0; row <= row1; row++) {
     const srow = row + dy
     if (srow < 0 || srow >= sg.h) continue
     const base = srow * sg.w
-    for (let k = 0; k < bytesPerRow; k++) {
+    for (let k = k0; k <= k1; k++) {
       const col = dx + k * 8
       let v: number
       if (col >= 0 && col + 8 <= sg.w) {
@@ -453,10 +476,25 @@ export function swathOfPiece(swath: CellSwath, raster: PieceRaster): { bits: Uin
           if (src[bit >> 3]! & (0x80 >> (bit & 7))) v |= 0x80 >> b
         }
       }
-      out[row * bytesPerRow + k] = v & raster.mask[row * bytesPerRow + k]!
+      v &= raster.mask[row * bytesPerRow + k]!
+      out[row * bytesPerRow + k] = v
+      count += POPCOUNT[v]!
     }
   }
-  return { bits: out, count: countBits(out) }
+  return { bits: out, count, bytes: [row0 * bytesPerRow, (row1 + 1) * bytesPerRow] }
 }
+
+/** Swept cells of a piece: the bits, how many are set, and the byte range [from, to) that may be set. */
+export interface SweptBits {
+  bits: Uint8Array
+  count: number
+  bytes: [number, number]
+}
+
+const POPCOUNT = new Uint8Array(256).map((_, i) => {
+  let n = 0
+  for (let v = i; v; v >>= 1) n += v & 1
+  return n
+})
 
 export { bitsToHex }
