@@ -4,7 +4,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
 import { point, polygon } from '@turf/turf'
 import { describe, expect, it } from 'vitest'
 import { Random } from '../../scripts/demo/random.js'
-import { legInside } from '../../server/domain/coverage/leg-clip.js'
+import { legInside, prepareRings } from '../../server/domain/coverage/leg-clip.js'
 
 const ZONE = [
   [
@@ -90,5 +90,58 @@ describe('leg inside a polygon', () => {
     const touch = legInside(-10, -10, 10, 0, [ZONE]) // ends on the bottom edge at (10, 0)
     expect(touch.meets).toBe(true)
     expect(touch.parts).toEqual([])
+  })
+})
+
+describe('leg clipping with the edges indexed by slabs', () => {
+  it('answers exactly what testing every edge answers, for random legs and a 200-vertex polygon with a hole', () => {
+    const random = new Random(7)
+    const rnd = () => random.next()
+    // a star of 200 vertices (edges of every slope) around a square hole
+    const star = Array.from({ length: 200 }, (_, k) => {
+      const a = (k / 200) * 2 * Math.PI
+      const r = 300 + rnd() * 200
+      return [500 + r * Math.cos(a), 500 + r * Math.sin(a)]
+    })
+    const rings = [
+      [...star, star[0]!],
+      [
+        [450, 450],
+        [450, 550],
+        [550, 550],
+        [550, 450],
+        [450, 450],
+      ],
+    ]
+    const prepared = prepareRings([rings])
+    // every edge tested: one slab holding them all
+    const everyEdge = {
+      ...prepareRings([rings]),
+      slabs: [Int32Array.from({ length: 205 }, (_, k) => k)],
+      slabH: 1e9,
+    }
+    let crossing = 0
+    for (let i = 0; i < 3000; i++) {
+      const a = { x: rnd() * 1100 - 50, y: rnd() * 1100 - 50 }
+      // long and short legs, and some exactly horizontal or vertical, or along a star edge
+      const kind = i % 10
+      const b =
+        kind === 0
+          ? { x: a.x + 80, y: a.y }
+          : kind === 1
+            ? { x: a.x, y: a.y - 60 }
+            : kind === 2
+              ? { x: star[i % 200]![0]!, y: star[i % 200]![1]! }
+              : {
+                  x: a.x + (rnd() - 0.5) * (kind < 6 ? 60 : 900),
+                  y: a.y + (rnd() - 0.5) * (kind < 6 ? 60 : 900),
+                }
+      const fast = legInside(a.x, a.y, b.x, b.y, prepared)
+      const slow = legInside(a.x, a.y, b.x, b.y, everyEdge)
+      expect(fast).toEqual(slow)
+      if (slow.parts.length > 0 && slow.parts[0]![1] - slow.parts[0]![0] < 1) crossing++
+    }
+    // not vacuous: many legs crossed the boundary
+    expect(crossing).toBeGreaterThan(200)
   })
 })

@@ -18,19 +18,81 @@ export interface LegInside {
   last: number
 }
 
-/** Even–odd point-in-polygon over all rings of all polygons. */
-export function pointInRings(x: number, y: number, polygons: readonly Rings[]): boolean {
-  let inside = false
+/**
+ * The edges of polygons indexed by horizontal slabs: a leg is tested against the edges of the slabs
+ * its y-range meets, and a point against those of its own slab, instead of every edge of the piece
+ * (up to 256 vertices) every time. Every edge that can meet the leg (or cross the point's row) is
+ * among them, so the answers are exactly those of testing every edge.
+ */
+export interface PreparedRings {
+  /** edge k is (edges[4k], edges[4k+1]) → (edges[4k+2], edges[4k+3]) */
+  edges: Float64Array
+  y0: number
+  slabH: number
+  /** edge indices per slab */
+  slabs: Int32Array[]
+  /** scratch: the last query that took each edge (no edge is tested twice for one leg) */
+  seen: Uint32Array
+  stamp: number
+}
+
+// edges are indexed by their y-range widened by this (m): far beyond the tolerances of the tests
+const PAD = 1e-6
+
+export function prepareRings(polygons: readonly Rings[]): PreparedRings {
+  const list: number[] = []
+  let [minY, maxY] = [Infinity, -Infinity]
   for (const rings of polygons) {
     for (const ring of rings) {
       for (let i = 0, n = ring.length; i < n - 1; i++) {
         const a = ring[i]!
         const b = ring[i + 1]!
-        const ay = a[1]!
-        const by = b[1]!
-        if (ay > y !== by > y && x < a[0]! + ((y - ay) / (by - ay)) * (b[0]! - a[0]!)) inside = !inside
+        list.push(a[0]!, a[1]!, b[0]!, b[1]!)
+        minY = Math.min(minY, a[1]!, b[1]!)
+        maxY = Math.max(maxY, a[1]!, b[1]!)
       }
     }
+  }
+  const edges = Float64Array.from(list)
+  const count = edges.length / 4
+  const n = Math.max(1, Math.min(64, Math.ceil(count / 8)))
+  const y0 = Number.isFinite(minY) ? minY : 0
+  const slabH = Number.isFinite(maxY) && maxY > minY ? (maxY - minY) / n : 1
+  const lists: number[][] = Array.from({ length: n }, () => [])
+  for (let k = 0; k < count; k++) {
+    const lo = Math.min(edges[4 * k + 1]!, edges[4 * k + 3]!) - PAD
+    const hi = Math.max(edges[4 * k + 1]!, edges[4 * k + 3]!) + PAD
+    const [s0, s1] = slabRange(lo, hi, y0, slabH, n)
+    for (let s = s0; s <= s1; s++) lists[s]!.push(k)
+  }
+  return {
+    edges,
+    y0,
+    slabH,
+    slabs: lists.map((l) => Int32Array.from(l)),
+    seen: new Uint32Array(count),
+    stamp: 0,
+  }
+}
+
+function slabRange(lo: number, hi: number, y0: number, slabH: number, n: number): [number, number] {
+  const s0 = Math.min(n - 1, Math.max(0, Math.floor((lo - y0) / slabH)))
+  const s1 = Math.min(n - 1, Math.max(0, Math.floor((hi - y0) / slabH)))
+  return [s0, s1]
+}
+
+/** Even–odd point-in-polygon over all rings of all polygons. */
+export function pointInRings(x: number, y: number, polygons: readonly Rings[] | PreparedRings): boolean {
+  const p = 'edges' in polygons ? polygons : prepareRings(polygons)
+  const [s] = slabRange(y, y, p.y0, p.slabH, p.slabs.length)
+  const e = p.edges
+  let inside = false
+  for (const k of p.slabs[s]!) {
+    const ax = e[4 * k]!
+    const ay = e[4 * k + 1]!
+    const bx = e[4 * k + 2]!
+    const by = e[4 * k + 3]!
+    if (ay > y !== by > y && x < ax + ((y - ay) / (by - ay)) * (bx - ax)) inside = !inside
   }
   return inside
 }
@@ -42,48 +104,62 @@ export function legInside(
   ay: number,
   bx: number,
   by: number,
-  polygons: readonly Rings[],
+  polygons: readonly Rings[] | PreparedRings,
 ): LegInside {
+  const prepared = 'edges' in polygons ? polygons : prepareRings(polygons)
   const dx = bx - ax
   const dy = by - ay
   if (dx === 0 && dy === 0) {
-    const inside = pointInRings(ax, ay, polygons)
+    const inside = pointInRings(ax, ay, prepared)
     return { meets: inside, parts: inside ? [[0, 1]] : [], first: 0, last: 1 }
   }
   const cuts: number[] = [0, 1]
   let touched = false
   let first = Infinity
   let last = -Infinity
-  for (const rings of polygons) {
-    for (const ring of rings) {
-      for (let i = 0, n = ring.length; i < n - 1; i++) {
-        const cx = ring[i]![0]!
-        const cy = ring[i]![1]!
-        const ex = ring[i + 1]![0]! - cx
-        const ey = ring[i + 1]![1]! - cy
-        const denom = dx * ey - dy * ex
-        const qx = cx - ax
-        const qy = cy - ay
-        if (Math.abs(denom) > EPS) {
-          const t = (qx * ey - qy * ex) / denom
-          const u = (qx * dy - qy * dx) / denom
-          if (t >= -EPS && t <= 1 + EPS && u >= -EPS && u <= 1 + EPS) {
-            const tc = Math.min(1, Math.max(0, t))
-            cuts.push(tc)
+  const e = prepared.edges
+  const stamp = ++prepared.stamp
+  if (stamp === 0xffffffff) {
+    prepared.seen.fill(0)
+    prepared.stamp = 1
+  }
+  const [s0, s1] = slabRange(
+    Math.min(ay, by) - PAD,
+    Math.max(ay, by) + PAD,
+    prepared.y0,
+    prepared.slabH,
+    prepared.slabs.length,
+  )
+  for (let s = s0; s <= s1; s++) {
+    for (const k of prepared.slabs[s]!) {
+      if (prepared.seen[k] === prepared.stamp) continue
+      prepared.seen[k] = prepared.stamp
+      const cx = e[4 * k]!
+      const cy = e[4 * k + 1]!
+      const ex = e[4 * k + 2]! - cx
+      const ey = e[4 * k + 3]! - cy
+      const denom = dx * ey - dy * ex
+      const qx = cx - ax
+      const qy = cy - ay
+      if (Math.abs(denom) > EPS) {
+        const t = (qx * ey - qy * ex) / denom
+        const u = (qx * dy - qy * dx) / denom
+        if (t >= -EPS && t <= 1 + EPS && u >= -EPS && u <= 1 + EPS) {
+          const tc = Math.min(1, Math.max(0, t))
+          cuts.push(tc)
+          touched = true
+          first = Math.min(first, tc)
+          last = Math.max(last, tc)
+        }
+      } else if (Math.abs(qx * dy - qy * dx) <= EPS * Math.hypot(dx, dy) * Math.hypot(qx, qy) + EPS) {
+        // collinear: the edge's ends projected on the leg
+        const len2 = dx * dx + dy * dy
+        for (const t of [(qx * dx + qy * dy) / len2, ((qx + ex) * dx + (qy + ey) * dy) / len2]) {
+          if (t >= 0 && t <= 1) {
+            cuts.push(t)
             touched = true
-            first = Math.min(first, tc)
-            last = Math.max(last, tc)
-          }
-        } else if (Math.abs(qx * dy - qy * dx) <= EPS * Math.hypot(dx, dy) * Math.hypot(qx, qy) + EPS) {
-          // collinear: the edge's ends projected on the leg
-          const len2 = dx * dx + dy * dy
-          for (const t of [(qx * dx + qy * dy) / len2, ((qx + ex) * dx + (qy + ey) * dy) / len2]) {
-            if (t >= 0 && t <= 1) {
-              cuts.push(t)
-              touched = true
-              first = Math.min(first, t)
-              last = Math.max(last, t)
-            }
+            first = Math.min(first, t)
+            last = Math.max(last, t)
           }
         }
       }
@@ -96,7 +172,7 @@ export function legInside(
     const t1 = cuts[i + 1]!
     if (t1 - t0 <= EPS) continue
     const tm = (t0 + t1) / 2
-    if (!pointInRings(ax + tm * dx, ay + tm * dy, polygons)) continue
+    if (!pointInRings(ax + tm * dx, ay + tm * dy, prepared)) continue
     const prev = parts[parts.length - 1]
     if (prev && Math.abs(prev[1] - t0) <= EPS) prev[1] = t1
     else parts.push([t0, t1])

@@ -190,7 +190,7 @@ export function computeDayMatch(
     for (const [a, b] of legs) {
       if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
       if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
-      const inside = legInside(a.x, a.y, b.x, b.y, raster.polygons)
+      const inside = legInside(a.x, a.y, b.x, b.y, raster.rings)
       if (!inside.meets) continue
       let f = 0
       for (const [f0, f1] of inside.parts) f += f1 - f0

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/port.js'
+import { prepareRings, type PreparedRings } from '../../domain/coverage/leg-clip.js'
 import {
   andBits,
   bitsToHex,
@@ -25,6 +26,8 @@ import {
 export interface PieceRaster {
   /** the piece's polygons (rings of [x, y] in the metric CRS) and their box */
   polygons: number[][][][]
+  /** the same, edges indexed for leg clipping (leg-clip.ts) */
+  rings: PreparedRings
   bbox: [number, number, number, number]
   /** cell size (m) of this piece's grid (swath-raster.ts, cellSizeFor of the zone's area) */
   cell: number
@@ -272,6 +275,7 @@ export function rasterizePiece(row: PieceShapeRow): PieceRaster {
   }
   return {
     polygons,
+    rings: prepareRings(polygons),
     bbox: [minX, minY, maxX, maxY],
     cell,
     grid,
