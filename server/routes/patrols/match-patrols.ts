@@ -9,6 +9,7 @@ import {
   computeDayMatch,
   ensureCountyZonesPrepared,
   storeMatches,
+  ZONE_PIECE_GRID_M,
   type DayCover,
   type MatchDay,
   type MatchTarget,
@@ -25,7 +26,6 @@ import {
   type DayPiece,
   type TimedXY,
 } from './swath-pieces.js'
-import { ZONE_PIECE_GRID_M } from './match.js'
 import { orBits, bitsToHex } from '../../domain/coverage/swath-raster.js'
 
 /** A stored patrol to match: its cleaned segments (WGS84 fixes with epoch-ms times) and its rules. */
@@ -47,8 +47,9 @@ export interface PatrolToMatch {
  * 1. each patrol is projected to its metric CRS and cut at Beijing midnights into patrol-days;
  * 2. unless the caller prepared them (a recompute prepares its span once), every zone of the
  *    county's filed plans is cut into its pieces, once (ensureCountyZonesPrepared);
- * 3. the pieces in the 1 km cells the patrol-days reach are read once per day, their rasters once
- *    per process (swath-pieces.ts);
+ * 3. the pieces in the 1 km cells the patrol-days reach are read once per process and cell, with
+ *    the days their plan is in force (while the plans' fingerprint holds), their rasters once per
+ *    process (swath-pieces.ts);
  * 4. each patrol-day is matched in memory (match.ts, computeDayMatch);
  * 5. the swept cells of all patrol-days on the same piece and period are ORed here, so each coverage
  *    row is written once per batch, and the visits and coverage go in one statement (storeMatches).

@@ -8,17 +8,20 @@
  *
  * - On PostgreSQL one long transaction would do it by MVCC, but PGlite is one connection: a
  *   transaction there holds the only connection, and every read would wait for the whole recompute.
- * - So the job matches its patrols a few at a time, each chunk in its own short transaction, into
- *   staging rows (coverage_recompute_visits / _coverage, migrations/0008) that no read looks at; the
- *   live rows stay as they were. Between chunks the connection is free, so reads (and posts) go on.
- * - When every patrol is staged, one short transaction replaces the live rows of the span with the
- *   staged ones. A read sees the old figures or the new ones, never a mix.
+ * - So the job matches its patrols a chunk at a time, each chunk in its own short transaction: the
+ *   visits into staging rows (coverage_recompute_visits, migrations/0008) that no read looks at, the
+ *   swept cells into memory (CoverSet, ORed across chunks); the live rows stay as they were. Between
+ *   chunks the connection is free, so reads (and posts) go on.
+ * - When every patrol is matched, one transaction replaces the live rows of the span with the staged
+ *   visits and the gathered cells. A read sees the old figures or the new ones, never a mix.
  * - Patrols posted while the job runs are matched live by their post as usual; the swap transaction
  *   first locks out new posts, lists any patrol of the span the job has not staged yet and, if there
  *   is one, ends without swapping so the next chunk stages it; the swap replaces the live rows only
  *   when the staged ones cover every patrol of the span.
- * - Each chunk commits its staged rows together with its patrols' "done" marks, so a job interrupted
- *   by a restart resumes where it stopped (the plugin below picks unfinished jobs up when it starts).
+ * - Each chunk commits its staged visits together with its patrols' "done" marks. A job stopped and
+ *   run again in the same process goes on where it stopped; a job interrupted by a restart (the
+ *   plugin below picks unfinished jobs up when it starts) lost its gathered cells with the process,
+ *   so it matches its patrols again from the first (restartMatching).
  *
  * The matching itself is the product's: `matchPatrols` (match-patrols.ts), as a post uses it, fed the
  * fixes of the stored segments instead of a posted track, a chunk of patrols at once, and told to
