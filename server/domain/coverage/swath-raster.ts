@@ -256,7 +256,8 @@ export function orBits(a: Uint8Array, b: Uint8Array, from = 0, to = a.length): U
   return a
 }
 
-const POPCOUNT = new Uint8Array(256).map((_, i) => {
+/** Set bits of each byte value. */
+export const POPCOUNT = new Uint8Array(256).map((_, i) => {
   let n = 0
   for (let v = i; v; v >>= 1) n += v & 1
   return n

@@ -210,9 +210,6 @@ function patrolDays(p: PatrolToMatch): MatchDay[] {
       srid: p.srid,
       counts: p.countsForFrequency,
       date: day.date,
-      fromS: day.startMs / 1000,
-      toS: day.endMs / 1000,
-      bbox: wgs84Bbox(lines, project, p.rules.visit.sight_radius_m),
       sightRadiusM: p.rules.visit.sight_radius_m,
       lines,
       minSwathShare: p.rules.visit.min_swath_share,
@@ -221,44 +218,6 @@ function patrolDays(p: PatrolToMatch): MatchDay[] {
     })
   }
   return out
-}
-
-/**
- * WGS84 box of the day's lines widened by twice the sight radius (a margin over the radius): the
- * metric box widened, its corners taken back to WGS84 (a transverse Mercator box's edges bow a
- * little in longitude and latitude, well within the margin at a county's size).
- */
-function wgs84Bbox(
-  lines: readonly (readonly TimedXY[])[],
-  project: proj4.Converter,
-  radiusM: number,
-): [number, number, number, number] {
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const line of lines)
-    for (const p of line) {
-      if (p.x < minX) minX = p.x
-      if (p.x > maxX) maxX = p.x
-      if (p.y < minY) minY = p.y
-      if (p.y > maxY) maxY = p.y
-    }
-  const m = 2 * radiusM
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const [x, y] of [
-    [minX - m, minY - m],
-    [minX - m, maxY + m],
-    [maxX + m, minY - m],
-    [maxX + m, maxY + m],
-  ] as const) {
-    const [lon, lat] = project.inverse([x, y]) as [number, number]
-    w = Math.min(w, lon)
-    e = Math.max(e, lon)
-    s = Math.min(s, lat)
-    n = Math.max(n, lat)
-  }
-  // the edges bow by up to ~1e-4 of the extent: widen by that too
-  const dLon = (e - w) * 1e-3 + 1e-6
-  const dLat = (n - s) * 1e-3 + 1e-6
-  return [w - dLon, s - dLat, e + dLon, n + dLat]
 }
 
 /**

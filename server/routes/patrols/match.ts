@@ -28,12 +28,8 @@ export interface MatchDay {
   srid: number
   /** the patrol counts (enough staff): its swept cells join the period coverage */
   counts: boolean
-  /** Beijing day and its bounds in epoch seconds, [fromS, toS) */
+  /** Beijing day */
   date: string
-  fromS: number
-  toS: number
-  /** WGS84 bbox of the day's track, already widened by the sight radius: finds candidate zones by index. */
-  bbox: [number, number, number, number]
   sightRadiusM: number
   /** the day's part of the track in the metric CRS: one line per cleaned segment (cut at midnight) */
   lines: readonly (readonly TimedXY[])[]
@@ -44,7 +40,12 @@ export interface MatchDay {
 }
 
 /** Where and when zones are wanted: the county's zones in force on `date` within `bbox` (WGS84). */
-export type ZoneArea = Pick<MatchDay, 'countyCode' | 'srid' | 'date' | 'bbox'>
+export interface ZoneArea {
+  countyCode: string
+  srid: number
+  date: string
+  bbox: [number, number, number, number]
+}
 
 /**
  * Zones in force that day near the track, in the metric CRS and cut into pieces, stored once per

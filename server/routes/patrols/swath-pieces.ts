@@ -4,6 +4,7 @@ import {
   andBits,
   bitsToHex,
   countBits,
+  POPCOUNT,
   emptyBits,
   gridFor,
   legCoversBox,
@@ -494,11 +495,5 @@ export interface SweptBits {
   count: number
   bytes: [number, number]
 }
-
-const POPCOUNT = new Uint8Array(256).map((_, i) => {
-  let n = 0
-  for (let v = i; v; v >>= 1) n += v & 1
-  return n
-})
 
 export { bitsToHex }
