@@ -99,6 +99,15 @@ export function pointInRings(x: number, y: number, polygons: readonly Rings[] | 
 
 const EPS = 1e-12
 
+// the answers for a leg that meets no edge (shared: callers only read them)
+const WHOLE_LEG: LegInside = Object.freeze({ meets: true, parts: [[0, 1]], first: 0, last: 1 }) as LegInside
+const NO_PART: LegInside = Object.freeze({
+  meets: false,
+  parts: [],
+  first: Infinity,
+  last: -Infinity,
+}) as LegInside
+
 export function legInside(
   ax: number,
   ay: number,
@@ -113,7 +122,9 @@ export function legInside(
     const inside = pointInRings(ax, ay, prepared)
     return { meets: inside, parts: inside ? [[0, 1]] : [], first: 0, last: 1 }
   }
-  const cuts: number[] = [0, 1]
+  // the fractions where the leg meets an edge, with its ends; none met (most legs near a piece):
+  // the whole leg lies on one side, and no array is made
+  let cuts: number[] | undefined
   let touched = false
   let first = Infinity
   let last = -Infinity
@@ -146,7 +157,7 @@ export function legInside(
         const u = (qx * dy - qy * dx) / denom
         if (t >= -EPS && t <= 1 + EPS && u >= -EPS && u <= 1 + EPS) {
           const tc = Math.min(1, Math.max(0, t))
-          cuts.push(tc)
+          ;(cuts ??= [0, 1]).push(tc)
           touched = true
           first = Math.min(first, tc)
           last = Math.max(last, tc)
@@ -156,7 +167,7 @@ export function legInside(
         const len2 = dx * dx + dy * dy
         for (const t of [(qx * dx + qy * dy) / len2, ((qx + ex) * dx + (qy + ey) * dy) / len2]) {
           if (t >= 0 && t <= 1) {
-            cuts.push(t)
+            ;(cuts ??= [0, 1]).push(t)
             touched = true
             first = Math.min(first, t)
             last = Math.max(last, t)
@@ -165,6 +176,7 @@ export function legInside(
       }
     }
   }
+  if (!cuts) return pointInRings(ax + 0.5 * dx, ay + 0.5 * dy, prepared) ? WHOLE_LEG : NO_PART
   cuts.sort((p, q) => p - q)
   const parts: [number, number][] = []
   for (let i = 0; i + 1 < cuts.length; i++) {
