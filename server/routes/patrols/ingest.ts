@@ -18,7 +18,8 @@ import { parseGpxTrack } from '../../domain/track/parse-gpx-track.js'
 import { haversineM } from '../../domain/track/haversine-m.js'
 import type { RawTrack } from '../../domain/track/raw-track.js'
 import { TrackInputError } from '../../domain/track/track-errors.js'
-import { matchPatrols } from './match-patrols.js'
+import { computeMatching, loadMatching } from './match-patrols.js'
+import { storeMatches } from './match.js'
 import {
   countFixesOutsideCounty,
   disableJit,
@@ -28,8 +29,7 @@ import {
   findUnitForPatrol,
   insertCells,
   insertPatrol,
-  insertPointSets,
-  insertSegments,
+  insertPointSetsAndSegments,
   readPatrolSummary,
   type CellRow,
   type PointSet,
@@ -210,15 +210,7 @@ export async function storePreparedPatrols(
     const [from, to] = timeRange(kept)
     await ensurePointPartitions(tx, from, to)
   }
-  await insertPointSets(
-    tx,
-    admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
-  )
-  await insertSegments(
-    tx,
-    admitted.flatMap((a) => a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county }))),
-  )
-  await matchPatrols(
+  const loaded = await loadMatching(
     tx,
     admitted.map((a) => ({
       patrolId: a.patrolId,
@@ -229,10 +221,20 @@ export async function storePreparedPatrols(
       rules: a.rules,
     })),
   )
-  await insertCells(
+  // The points and segments are written while the matching and the heat cells are computed: the
+  // statement goes out now and the database works on it meanwhile (no other query comes in between).
+  const written = insertPointSetsAndSegments(
     tx,
-    admitted.flatMap((a) => patrolCells(a)),
+    admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
+    admitted.flatMap((a) => a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county }))),
   )
+  // (awaited below; until then a failure must not count as an unhandled rejection)
+  written.catch(() => {})
+  const { visits, covers } = computeMatching(loaded)
+  const cells = admitted.flatMap((a) => patrolCells(a))
+  await written
+  await storeMatches(tx, visits, covers.toRows())
+  await insertCells(tx, cells)
 
   if (opts.summaries === false)
     return answers.map((a) => ({

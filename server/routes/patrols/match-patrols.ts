@@ -24,6 +24,7 @@ import {
   pieceRasters,
   readDayPieces,
   type DayPiece,
+  type PieceRaster,
   type TimedXY,
 } from './swath-pieces.js'
 import { orBits, bitsToHex } from '../../domain/coverage/swath-raster.js'
@@ -67,9 +68,30 @@ export async function matchPatrols(
     covers?: CoverSet
   } = {},
 ): Promise<void> {
+  const loaded = await loadMatching(tx, patrols, opts)
+  const { visits, covers } = computeMatching(loaded, opts.covers)
+  await storeMatches(tx, visits, opts.covers ? [] : covers.toRows(), opts.target)
+}
+
+/** What matching needs from the database: the patrol-days, their legs by 1 km cell, pieces and rasters. */
+export interface LoadedMatching {
+  days: MatchDay[]
+  near: Map<number, [TimedXY, TimedXY][]>[]
+  piecesOf: Map<string, Map<number, DayPiece[]>>
+  rasters: Map<number, Map<string, PieceRaster>>
+}
+
+/**
+ * Steps 1–3 of matchPatrols: everything read from the database. A post then computes (step 4, no
+ * query) while its points and segments are being written.
+ */
+export async function loadMatching(
+  tx: Queryable,
+  patrols: readonly PatrolToMatch[],
+  opts: { zonesPrepared?: boolean } = {},
+): Promise<LoadedMatching> {
   const days: MatchDay[] = []
   for (const p of patrols) days.push(...patrolDays(p))
-  if (days.length === 0) return
   const fingerprints = new Map<string, string>()
   for (const county of new Set(days.map((d) => d.countyCode)))
     fingerprints.set(county, await countyPlanFingerprint(tx, county))
@@ -108,16 +130,25 @@ export async function matchPatrols(
     }
     piecesOf.set(key, byCell)
   }
-  const rasters = new Map<number, Awaited<ReturnType<typeof pieceRasters>>>()
+  const rasters = new Map<number, Map<string, PieceRaster>>()
   for (const srid of new Set(days.map((d) => d.srid))) {
     const all: DayPiece[] = []
     for (const [key, byCell] of piecesOf)
       if (key.split('/')[1] === String(srid)) for (const list of byCell.values()) all.push(...list)
     rasters.set(srid, await pieceRasters(tx, srid, all))
   }
+  return { days, near, piecesOf, rasters }
+}
 
+/**
+ * Step 4 of matchPatrols, in memory: each patrol-day's visits, and its swept cells ORed into
+ * `covers` (a new set unless given).
+ */
+export function computeMatching(
+  { days, near, piecesOf, rasters }: LoadedMatching,
+  covers: CoverSet = new CoverSet(),
+): { visits: VisitRow[]; covers: CoverSet } {
   const visits: VisitRow[] = []
-  const covers = opts.covers ?? new CoverSet()
   days.forEach((d, i) => {
     const byCell = piecesOf.get(`${d.countyCode}/${d.srid}/${d.date}`)!
     const legs = near[i]!
@@ -128,7 +159,7 @@ export async function matchPatrols(
     })
     for (const v of dayVisits) visits.push({ ...v, patrol_id: d.patrolId, visit_date: d.date })
   })
-  await storeMatches(tx, visits, opts.covers ? [] : covers.toRows(), opts.target)
+  return { visits, covers }
 }
 
 /**
@@ -136,55 +167,75 @@ export async function matchPatrols(
  * that swept them: each piece-period is then written once however many patrol-days met it.
  */
 export class CoverSet {
-  private readonly rows = new Map<string, CoverRow & { bits: Uint8Array }>()
+  /** by piece (`zone_id/piece`), then period (`srid/kind/start`) */
+  private readonly rows = new Map<string, Map<string, CoverRow>>()
+  private count = 0
 
   get size(): number {
-    return this.rows.size
+    return this.count
   }
 
   add(d: MatchDay, c: DayCover): void {
     const kind = d.periodKinds[c.tier - 1]!
-    const start = this.periodStart(d.date, kind)
-    const key = `${c.zone_id}/${c.piece}/${kind}/${start}/${d.srid}`
-    const had = this.rows.get(key)
+    let ofDay = this.dayPeriods.get(d)
+    if (!ofDay) this.dayPeriods.set(d, (ofDay = []))
+    const period = (ofDay[c.tier - 1] ??= this.period(d.srid, d.date, kind))
+    let ofPiece = this.rows.get(c.key)
+    if (!ofPiece) this.rows.set(c.key, (ofPiece = new Map()))
+    const [from, to] = c.bytes
+    const had = ofPiece.get(period.key)
     if (had && had.bits.length === c.bits.length) {
-      orBits(had.bits, c.bits, c.bytes[0], c.bytes[1])
+      orBits(had.bits, c.bits, from, to)
+      if (from < to) {
+        had.from = had.from < had.to ? Math.min(had.from, from) : from
+        had.to = Math.max(had.to, to)
+      }
       had.patrols++
       return
     }
-    this.rows.set(key, {
+    if (!had) this.count++
+    // (c.bits is a reused buffer: its bytes that may be set are copied)
+    const bits = new Uint8Array(c.bits.length)
+    bits.set(c.bits.subarray(from, to), from)
+    ofPiece.set(period.key, {
       zone_id: c.zone_id,
       piece: c.piece,
       tier: c.tier,
-      // (c.bits is a reused buffer: copied)
-      bits: c.bits.slice(),
+      bits,
+      from,
+      to,
       cell_area: c.cell_area,
       road: c.road ? bitsToHex(c.road) : null,
       road_cell_m: c.road_cell_m,
       period_kind: kind,
-      period_start: start,
+      period_start: period.start,
       srid: d.srid,
       county: d.countyCode,
       patrols: (had?.patrols ?? 0) + 1,
     })
   }
 
-  // (a period's start is date arithmetic on strings: once per day and kind, not per piece)
-  private readonly starts = new Map<string, string>()
+  // (a period's start is date arithmetic on strings: once per CRS, day and kind, not per piece; and
+  // looked up once per patrol-day and tier)
+  private readonly dayPeriods = new WeakMap<MatchDay, { start: string; key: string }[]>()
+  private readonly periods = new Map<string, { start: string; key: string }>()
 
-  private periodStart(date: string, kind: FrequencyPeriod): string {
-    const key = `${date}/${kind}`
-    let start = this.starts.get(key)
-    if (start === undefined) {
-      start = periodContaining(date, kind).start
-      this.starts.set(key, start)
+  private period(srid: number, date: string, kind: FrequencyPeriod): { start: string; key: string } {
+    const key = `${srid}/${date}/${kind}`
+    let period = this.periods.get(key)
+    if (period === undefined) {
+      const start = periodContaining(date, kind).start
+      period = { start, key: `${srid}/${kind}/${start}` }
+      this.periods.set(key, period)
     }
-    return start
+    return period
   }
 
-  /** The rows to store, the cells as hex (storeMatches). */
-  toRows(): (CoverRow & { cover: string })[] {
-    return [...this.rows.values()].map(({ bits, ...c }) => ({ ...c, cover: bitsToHex(bits) }))
+  /** The rows to store (storeMatches). */
+  toRows(): CoverRow[] {
+    const out: CoverRow[] = []
+    for (const ofPiece of this.rows.values()) for (const row of ofPiece.values()) out.push(row)
+    return out
   }
 }
 

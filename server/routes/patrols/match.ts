@@ -222,6 +222,7 @@ export function computeDayMatch(
     if (count === 0) continue
     swept.set(p.zone_id, (swept.get(p.zone_id) ?? 0) + (count * raster.cellArea) / p.zone_area)
     onCover({
+      key: pieceKeyOf(p),
       zone_id: p.zone_id,
       piece: p.piece,
       tier: p.tier,
@@ -269,8 +270,20 @@ export interface DayVisit {
   qualifies: boolean
 }
 
+// `zone_id/piece` of each piece object, made once: a county month ORs ~200k piece-days, and a key
+// string built for each was a tenth of a recompute's matching
+const pieceKeys = new WeakMap<DayPiece, string>()
+
+function pieceKeyOf(p: DayPiece): string {
+  let key = pieceKeys.get(p)
+  if (key === undefined) pieceKeys.set(p, (key = `${p.zone_id}/${p.piece}`))
+  return key
+}
+
 /** A piece's swept cells on one patrol-day (see swath-raster.ts for the bit layout). */
 export interface DayCover {
+  /** `zone_id/piece` */
+  key: string
   zone_id: string
   piece: number
   tier: number
@@ -289,8 +302,13 @@ export interface VisitRow extends DayVisit {
   visit_date: string
 }
 
-/** A coverage row to OR into its piece-period: the swept cells of `patrols` patrol-days, as hex. */
-export interface CoverRow extends Omit<DayCover, 'bits' | 'bytes' | 'road'> {
+/**
+ * A coverage row to OR into its piece-period: the swept cells of `patrols` patrol-days. Only the
+ * bytes [from, to) of `bits` may be set (the rows and bytes the legs reached); from = to when none is.
+ */
+export interface CoverRow extends Omit<DayCover, 'key' | 'bytes' | 'road'> {
+  from: number
+  to: number
   road: string | null
   period_kind: FrequencyPeriod
   period_start: string
@@ -298,18 +316,22 @@ export interface CoverRow extends Omit<DayCover, 'bits' | 'bytes' | 'road'> {
   county: string
   patrols: number
 }
-
 /**
  * Where matching writes: the live tables, or a recompute job's staging rows (recompute.ts), which
  * have the same columns and a job id in front.
  */
 export type MatchTarget = { live: true } | { jobId: string }
 
-/** Visits and coverage rows (each piece-period once, cells already ORed) in one statement. */
+/**
+ * Visits and coverage rows (each piece-period once, cells already ORed) in one statement. The cells
+ * go as raw bytes, one binary parameter holding every row's bytes [from, to) one after another: a
+ * county month is ~11k rows of ~2.5 kB, which as hex in JSON was 55 MB of text to write, send and
+ * parse; the database pads each row's bytes with its zero bytes again.
+ */
 export async function storeMatches(
   tx: Queryable,
   visits: readonly VisitRow[],
-  covers: readonly (CoverRow & { cover: string })[],
+  covers: readonly CoverRow[],
   target: MatchTarget = { live: true },
 ): Promise<void> {
   if (visits.length === 0 && covers.length === 0) return
@@ -317,7 +339,8 @@ export async function storeMatches(
   const visitTable = staged ? 'coverage_recompute_visits' : 'zone_visits'
   const coverTable = staged ? 'coverage_recompute_coverage' : 'zone_period_coverage'
   const job = staged ? 'job_id, ' : ''
-  const jobValue = staged ? '$3::uuid, ' : ''
+  const jobValue = staged ? '$4::uuid, ' : ''
+  const { meta, bytes } = packCovers(covers)
   await tx.query(
     `WITH
      stored_visits AS (
@@ -333,15 +356,20 @@ export async function storeMatches(
          JOIN patrols p ON p.id = v.patrol_id
        ${staged ? 'ON CONFLICT DO NOTHING' : ''}
        RETURNING zone_id),
-     -- the swept cells of each zone piece join the piece's period coverage (OR)
+     -- the swept cells of each zone piece join the piece's period coverage (OR); a row's cells are
+     -- its n bytes: zero up to byte lo, then hi - lo bytes from offset off of the packed cells, then
+     -- zero (the row's trigger measures the covered area and road length of the result)
      stored_coverage AS (
        INSERT INTO ${coverTable} AS t (${job}zone_id, period_kind, period_start, srid, piece, division_code,
                                          cover, cell_area, road_mask, road_cell_m, patrols)
-       SELECT ${jobValue}c.zone_id, c.period_kind, c.period_start, c.srid, c.piece, c.county, ('x' || c.cover)::bit varying,
-              c.cell_area, CASE WHEN c.road IS NOT NULL THEN ('x' || c.road)::bit varying END, c.road_cell_m, c.patrols
+       SELECT ${jobValue}c.zone_id, c.period_kind, c.period_start, c.srid, c.piece, c.county,
+              ('x' || repeat('00', c.lo) || encode(substring($3::bytea FROM c.off + 1 FOR c.hi - c.lo), 'hex')
+                   || repeat('00', c.n - c.hi))::bit varying,
+              c.cell_area, ('x' || c.road)::bit varying, c.road_cell_m, c.patrols
          FROM json_to_recordset($2::json)
               AS c(zone_id uuid, period_kind text, period_start date, srid integer, piece integer, county text,
-                   cover text, cell_area float8, road text, road_cell_m float8, patrols integer)
+                   n integer, lo integer, hi integer, off integer, cell_area float8, road text, road_cell_m float8,
+                   patrols integer)
         -- rows are locked in one order: concurrent writers cannot deadlock
         ORDER BY c.zone_id, c.period_kind, c.period_start, c.srid, c.piece
        ON CONFLICT (${job}zone_id, period_kind, period_start, srid, piece) DO UPDATE
@@ -358,7 +386,22 @@ export async function storeMatches(
        RETURNING zone_id)
      SELECT (SELECT count(*) FROM stored_visits) AS visits, (SELECT count(*) FROM stored_coverage) AS coverage`,
     staged
-      ? [JSON.stringify(visits), JSON.stringify(covers), target.jobId]
-      : [JSON.stringify(visits), JSON.stringify(covers)],
+      ? [JSON.stringify(visits), JSON.stringify(meta), bytes, target.jobId]
+      : [JSON.stringify(visits), JSON.stringify(meta), bytes],
   )
+}
+
+/** The rows' cells as one buffer of their bytes [from, to), and each row without its cells. */
+function packCovers(covers: readonly CoverRow[]) {
+  let size = 0
+  for (const c of covers) size += c.to - c.from
+  const bytes = Buffer.alloc(size)
+  let off = 0
+  const meta = covers.map(({ bits, from, to, ...c }) => {
+    bytes.set(bits.subarray(from, to), off)
+    const row = { ...c, n: bits.length, lo: from, hi: to, off }
+    off += to - from
+    return row
+  })
+  return { meta, bytes }
 }

@@ -245,19 +245,51 @@ export interface PointSet {
  * JavaScript), one flat literal per column sliced per set slower on PostgreSQL as batches grow.
  */
 export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]): Promise<void> {
+  const insert = pointSetsInsert(sets, 1)
+  if (insert) await tx.query(insert.sql, insert.params)
+}
+
+/**
+ * The points of a batch and its cleaned segments in one statement (two INSERTs as CTEs): one round
+ * trip, and the database writes them while the caller goes on computing (a post matches meanwhile).
+ */
+export async function insertPointSetsAndSegments(
+  tx: Queryable,
+  sets: readonly PointSet[],
+  segments: readonly SegmentRow[],
+): Promise<void> {
+  const points = pointSetsInsert(sets, 1)
+  const segs = segmentsInsert(segments, 1 + (points?.params.length ?? 0))
+  if (!points || !segs) {
+    const only = points ?? segs
+    if (only) await tx.query(only.sql, only.params)
+    return
+  }
+  await tx.query(`WITH points AS (${points.sql}), segments AS (${segs.sql}) SELECT 1`, [
+    ...points.params,
+    ...segs.params,
+  ])
+}
+
+/** INSERT of the point sets, its parameters numbered from $at; undefined when there is nothing. */
+function pointSetsInsert(
+  sets: readonly PointSet[],
+  at: number,
+): { sql: string; params: unknown[] } | undefined {
   const groups = pointSetGroups(sets)
-  if (groups.length === 0) return
+  if (groups.length === 0) return undefined
   const column = (value: (p: PointRow) => number | null, required: boolean) =>
     textArrayOf(groups.map((group) => numberArrayLiteral(group.points.map(value), required)))
-  await tx.query(
-    `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
+  const $ = (k: number) => `$${at + k - 1}`
+  return {
+    sql: `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
                                     drop_reason)
      SELECT g.patrol_id, g.division_code, to_timestamp(g.month_ms / 1000), g.s::integer[], g.t::float8[],
             g.x::float8[], g.y::float8[], g.a::real[], g.g::integer[], g.r::text[]
-       FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[])
+       FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::float8[], ${$(4)}::text[], ${$(5)}::text[],
+                   ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[])
             AS g(patrol_id, division_code, month_ms, s, t, x, y, a, g, r)`,
-    [
+    params: [
       groups.map((k) => k.patrolId),
       groups.map((k) => k.divisionCode),
       groups.map((k) => k.monthMs),
@@ -269,7 +301,7 @@ export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]):
       column((p) => p.g, false),
       textArrayOf(groups.map((group) => wordArrayLiteral(group.points.map((p) => p.r)))),
     ],
-  )
+  }
 }
 
 /** The points of each set split by UTC month of fix time, in input order within each month. */
@@ -347,16 +379,24 @@ export interface SegmentRow {
   lengthM: number
 }
 
-/** The cleaned segments of any number of patrols, numbered from 0 within each patrol, in one statement. */
-export async function insertSegments(tx: Queryable, segments: readonly SegmentRow[]): Promise<void> {
-  if (segments.length === 0) return
-  await tx.query(
-    `INSERT INTO patrol_segments (patrol_id, seq, division_code, geom, started_at, ended_at, point_count, length_m)
+/**
+ * INSERT of the cleaned segments of any number of patrols, numbered from 0 within each patrol, its
+ * parameters numbered from $at; undefined when there is nothing.
+ */
+function segmentsInsert(
+  segments: readonly SegmentRow[],
+  at: number,
+): { sql: string; params: unknown[] } | undefined {
+  if (segments.length === 0) return undefined
+  const $ = (k: number) => `$${at + k - 1}`
+  return {
+    sql: `INSERT INTO patrol_segments (patrol_id, seq, division_code, geom, started_at, ended_at, point_count, length_m)
      SELECT s.patrol, (row_number() OVER (PARTITION BY s.patrol ORDER BY s.n) - 1)::integer, s.division,
             s.hex::geometry, to_timestamp(s.t0 / 1000), to_timestamp(s.t1 / 1000), s.points, s.len
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::integer[], $7::float8[])
+       FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::float8[], ${$(5)}::float8[],
+                   ${$(6)}::integer[], ${$(7)}::float8[])
             WITH ORDINALITY AS s(patrol, division, hex, t0, t1, points, len, n)`,
-    [
+    params: [
       tokenArrayLiteral(segments.map((s) => s.patrolId)),
       tokenArrayLiteral(segments.map((s) => s.divisionCode)),
       tokenArrayLiteral(segments.map((s) => s.hex)),
@@ -377,7 +417,7 @@ export async function insertSegments(tx: Queryable, segments: readonly SegmentRo
         true,
       ),
     ],
-  )
+  }
 }
 
 /** One heat cell of a patrol: d = Beijing day, x/y = cell column/row, l = metres, t = seconds. */
