@@ -27,9 +27,8 @@ import {
   findPatrolByExternalId,
   findStaffOutsideCounty,
   findUnitForPatrol,
-  insertCells,
   insertPatrol,
-  insertPointSetsAndSegments,
+  insertTrackRows,
   readPatrolSummary,
   type CellRow,
   type PointSet,
@@ -77,10 +76,13 @@ export async function ingestPatrol(
 ): Promise<IngestResult> {
   // the rules in force for the posting unit's county on the day the patrol started (rule sets per
   // jurisdiction, by effective date): a track posted late is judged by the rules of its day
+  // (one transaction from the rules to the last write: a post is a single round of the scope set-up)
   const raw = readTrack(submission, opts.now)
-  const rules = opts.rules ?? (await rulesInForceForUnit(db, submission.unitId, dayOfFirstFix(raw)))
-  const prepared = preparePatrol(submission, { ...opts, rules }, raw)
-  return db.transaction((tx) => storePreparedPatrol(tx, prepared, { ...opts, rules }))
+  return db.transaction(async (tx) => {
+    const rules = opts.rules ?? (await rulesInForceForUnit(tx, submission.unitId, dayOfFirstFix(raw)))
+    const prepared = preparePatrol(submission, { ...opts, rules }, raw)
+    return storePreparedPatrol(tx, prepared, { ...opts, rules })
+  })
 }
 
 /**
@@ -221,20 +223,20 @@ export async function storePreparedPatrols(
       rules: a.rules,
     })),
   )
-  // The points and segments are written while the matching and the heat cells are computed: the
+  // Every point, the segments and the heat cells are written while the matching is computed: the
   // statement goes out now and the database works on it meanwhile (no other query comes in between).
-  const written = insertPointSetsAndSegments(
-    tx,
-    admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
-    admitted.flatMap((a) => a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county }))),
-  )
+  const written = insertTrackRows(tx, {
+    sets: admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
+    segments: admitted.flatMap((a) =>
+      a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county })),
+    ),
+    cells: admitted.flatMap((a) => patrolCells(a)),
+  })
   // (awaited below; until then a failure must not count as an unhandled rejection)
   written.catch(() => {})
   const { visits, covers } = computeMatching(loaded)
-  const cells = admitted.flatMap((a) => patrolCells(a))
   await written
   await storeMatches(tx, visits, covers.toRows())
-  await insertCells(tx, cells)
 
   if (opts.summaries === false)
     return answers.map((a) => ({

@@ -250,25 +250,33 @@ export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]):
 }
 
 /**
- * The points of a batch and its cleaned segments in one statement (two INSERTs as CTEs): one round
- * trip, and the database writes them while the caller goes on computing (a post matches meanwhile).
+ * What a batch of new patrols stores of their tracks — every point, the cleaned segments and the
+ * heat cells — in one statement (an INSERT each, as CTEs): one round trip, and the database writes
+ * them while the caller goes on computing (a post matches meanwhile).
  */
-export async function insertPointSetsAndSegments(
+export async function insertTrackRows(
   tx: Queryable,
-  sets: readonly PointSet[],
-  segments: readonly SegmentRow[],
+  rows: { sets: readonly PointSet[]; segments: readonly SegmentRow[]; cells: readonly CellRow[] },
 ): Promise<void> {
-  const points = pointSetsInsert(sets, 1)
-  const segs = segmentsInsert(segments, 1 + (points?.params.length ?? 0))
-  if (!points || !segs) {
-    const only = points ?? segs
-    if (only) await tx.query(only.sql, only.params)
-    return
+  const inserts: { sql: string; params: unknown[] }[] = []
+  let at = 1
+  for (const build of [
+    (n: number) => pointSetsInsert(rows.sets, n),
+    (n: number) => segmentsInsert(rows.segments, n),
+    (n: number) => cellsInsert(rows.cells, n),
+  ]) {
+    const insert = build(at)
+    if (!insert) continue
+    inserts.push(insert)
+    at += insert.params.length
   }
-  await tx.query(`WITH points AS (${points.sql}), segments AS (${segs.sql}) SELECT 1`, [
-    ...points.params,
-    ...segs.params,
-  ])
+  if (inserts.length === 0) return
+  await tx.query(
+    inserts.length === 1
+      ? inserts[0]!.sql
+      : `WITH ${inserts.map((q, i) => `w${i} AS (${q.sql})`).join(', ')} SELECT 1`,
+    inserts.flatMap((q) => q.params),
+  )
 }
 
 /** INSERT of the point sets, its parameters numbered from $at; undefined when there is nothing. */
@@ -433,17 +441,18 @@ export interface CellRow {
 }
 
 /**
- * The heat cells of any number of patrols in one statement, each column one array literal (a county
- * month is ~300,000 cells: literals written by JSON.stringify, as insertPointSets does, instead of
- * arrays the driver spells out element by element).
+ * INSERT of the heat cells of any number of patrols, each column one array literal (a county month
+ * is ~300,000 cells: literals written by JSON.stringify, as the point sets are, instead of arrays the
+ * driver spells out element by element), its parameters numbered from $at; undefined when none.
  */
-export async function insertCells(tx: Queryable, cells: readonly CellRow[]): Promise<void> {
-  if (cells.length === 0) return
-  await tx.query(
-    `INSERT INTO patrol_cells (patrol_id, division_code, visit_date, srid, cell_x, cell_y, length_m, time_s)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::integer[], $5::integer[], $6::integer[],
-                          $7::float8[], $8::float8[])`,
-    [
+function cellsInsert(cells: readonly CellRow[], at: number): { sql: string; params: unknown[] } | undefined {
+  if (cells.length === 0) return undefined
+  const $ = (k: number) => `$${at + k - 1}`
+  return {
+    sql: `INSERT INTO patrol_cells (patrol_id, division_code, visit_date, srid, cell_x, cell_y, length_m, time_s)
+     SELECT * FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::date[], ${$(4)}::integer[],
+                          ${$(5)}::integer[], ${$(6)}::integer[], ${$(7)}::float8[], ${$(8)}::float8[])`,
+    params: [
       tokenArrayLiteral(cells.map((c) => c.patrolId)),
       tokenArrayLiteral(cells.map((c) => c.divisionCode)),
       tokenArrayLiteral(cells.map((c) => c.d)),
@@ -468,7 +477,7 @@ export async function insertCells(tx: Queryable, cells: readonly CellRow[]): Pro
         true,
       ),
     ],
-  )
+  }
 }
 
 /** A PostgreSQL array literal of tokens that need no quoting (ids, codes, dates): '{a1,b-2}'. */
