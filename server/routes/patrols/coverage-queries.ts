@@ -1,7 +1,8 @@
 import type { Queryable } from '../../db/port.js'
 import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
 
-export interface ZonePeriodRow {
+/** A zone's attributes, on the first of its zone-period rows. */
+export interface ZoneOfPeriods {
   zone_id: string
   name: string
   category: string
@@ -9,11 +10,17 @@ export interface ZonePeriodRow {
   unit_id: string | null
   township_code: string | null
   area_m2: number
+  /** its tier's period kind */
   kind: FrequencyPeriod
+}
+
+export interface ZonePeriodRow {
+  /** set on a zone's first row; the rows that follow, up to the next zone's, are its periods */
+  zone: ZoneOfPeriods | null
   period_start: string
-  period_end: string
   visits: number
-  last_visit: Date | null
+  /** the last counted visit's exit, as JavaScript's toISOString writes it */
+  last_visit: string | null
   covered_share: number | null
 }
 
@@ -22,6 +29,11 @@ export interface ZonePeriodRow {
  * the period, its counted visits (zone_visits), and its swath coverage (zone_period_coverage, a few
  * rows per zone-period: one per zone piece the period's patrols reached). Cost grows with zones × periods, never with raw points. Periods that have not
  * begun by `today` are left out.
+ *
+ * Rows come zone by zone, in the order of the answer (tier, name, id), each zone's periods in order.
+ * The zone's attributes come once, on its first row: repeated on each zone-period row they were most
+ * of the bytes received and of the strings parsed (two to five periods per zone). A period's end
+ * follows from its start and kind (periodContaining).
  */
 export async function listZonePeriods(
   db: Queryable,
@@ -75,9 +87,14 @@ export async function listZonePeriods(
          FROM coverage_rows c
          JOIN zone_metric m ON m.zone_id = c.zone_id AND m.srid = c.srid AND m.area > 0
         GROUP BY c.zone_id, c.period_kind, c.period_start)
-     SELECT zp.zone_id, zp.name, zp.category, zp.tier, zp.unit_id, zp.township_code, zp.area_m2, zp.kind,
-            zp.period_start::text AS period_start, zp.period_end::text AS period_end,
-            coalesce(c.visits, 0) AS visits, c.last_visit,
+     SELECT CASE WHEN row_number() OVER (PARTITION BY zp.ord ORDER BY zp.period_start) = 1
+                 THEN json_build_object('zone_id', zp.zone_id, 'name', zp.name, 'category', zp.category,
+                                        'tier', zp.tier, 'unit_id', zp.unit_id, 'township_code', zp.township_code,
+                                        'area_m2', zp.area_m2, 'kind', zp.kind) END AS zone,
+            zp.period_start::text AS period_start, coalesce(c.visits, 0) AS visits,
+            -- in UTC with milliseconds, cut as a JavaScript Date cuts microseconds (not rounded), so
+            -- that the node side need not parse a Date per row only to print it again
+            to_char(c.last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_visit,
             -- (LEAST ignores NULLs: a zone-period without coverage must read NULL, not 1)
             CASE WHEN cov.share IS NOT NULL THEN least(1.0, cov.share) END AS covered_share
        FROM zone_period zp

@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/port.js'
 import { disableJit } from './queries.js'
 import { assessPeriod, keyAreaCoverageRate, type PeriodCompliance } from '../../domain/coverage/compliance.js'
 import { periodContaining, periodsOverlapping, type Period } from '../../domain/coverage/periods.js'
-import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
+import { DEFAULT_RULE_SET, type FrequencyPeriod, type RuleSet } from '../../domain/rules/rule-set.js'
 import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
 import { rulesInForce } from '../rule-sets/queries.js'
@@ -12,6 +12,7 @@ import {
   listStationSupervision,
   listZonePeriods,
   readZoneGeometries,
+  type ZoneOfPeriods,
   type ZonePeriodRow,
 } from './coverage-queries.js'
 import { readRoadShares, ROAD_ZONE_CLASS } from './road-coverage.js'
@@ -71,13 +72,19 @@ export async function computeCoverage(
   // A county-month has thousands of zone-periods but a handful of distinct periods: the calendar
   // arithmetic of periodContaining, done per row, took a fifth of the read.
   const periods = new Map<string, Period>()
+  let zone: ZoneFigures | undefined
+  let kind: FrequencyPeriod | undefined
   for (const row of rows) {
-    const zone = zones.get(row.zone_id) ?? newZone(row)
-    zones.set(row.zone_id, zone)
-    const key = `${row.kind}/${row.period_start}`
+    if (row.zone) {
+      zone = newZone(row.zone)
+      kind = row.zone.kind
+      zones.set(zone.zone_id, zone)
+    }
+    if (!zone || !kind) throw new Error('listZonePeriods: a period row before its zone')
+    const key = `${kind}/${row.period_start}`
     let period = periods.get(key)
-    if (!period) periods.set(key, (period = periodContaining(row.period_start, row.kind)))
-    zone.periods.push(periodFigures(row, period, requiredFor(rules, row.tier), q.today))
+    if (!period) periods.set(key, (period = periodContaining(row.period_start, kind)))
+    zone.periods.push(periodFigures(row, period, requiredFor(rules, zone.tier), q.today))
   }
   const roads = await readRoadShares(db, q)
   for (const zone of zones.values()) {
@@ -165,7 +172,7 @@ export async function computeCoverage(
   }
 }
 
-function newZone(row: ZonePeriodRow): ZoneFigures {
+function newZone(row: ZoneOfPeriods): ZoneFigures {
   return {
     zone_id: row.zone_id,
     name: row.name,
@@ -192,13 +199,13 @@ function periodFigures(
 ): ZonePeriodFigures {
   return {
     period: period.label,
-    start: row.period_start,
-    end: row.period_end,
+    start: period.start,
+    end: period.end,
     required,
     visits: row.visits,
     covered_share: round4(row.covered_share ?? 0),
     road_share: null,
-    last_visit: row.last_visit ? row.last_visit.toISOString() : null,
+    last_visit: row.last_visit,
     ...assessPeriod(period, { required, visits: row.visits }, today),
   }
 }
