@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { readConcurrently } from '../../db/concurrent-reads.js'
 import type { Queryable } from '../../db/port.js'
 import { disableJit } from './queries.js'
 import { assessPeriod, keyAreaCoverageRate, type PeriodCompliance } from '../../domain/coverage/compliance.js'
@@ -12,6 +13,7 @@ import {
   listStationSupervision,
   listZonePeriods,
   readZoneGeometries,
+  type StationWeekRow,
   type ZoneOfPeriods,
   type ZonePeriodRow,
 } from './coverage-queries.js'
@@ -64,10 +66,17 @@ export async function computeCoverage(
 ) {
   const f = rules.patrol.frequency
   await disableJit(db)
-  const rows = await listZonePeriods(db, {
-    ...q,
-    periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period],
-  })
+  // the three reads are independent: on PostgreSQL the road shares and supervision are read on other
+  // connections while the zone-periods (most of the time) are
+  const [rows, roads, stationWeeks] = await readConcurrently(
+    db,
+    [
+      (tx) => listZonePeriods(tx, { ...q, periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period] }),
+      (tx) => readRoadShares(tx, q),
+      (tx) => listStationSupervision(tx, q),
+    ],
+    disableJit,
+  )
   const zones = new Map<string, ZoneFigures>()
   // A county-month has thousands of zone-periods but a handful of distinct periods: the calendar
   // arithmetic of periodContaining, done per row, took a fifth of the read.
@@ -86,7 +95,6 @@ export async function computeCoverage(
     if (!period) periods.set(key, (period = periodContaining(row.period_start, kind)))
     zone.periods.push(periodFigures(row, period, requiredFor(rules, zone.tier), q.today))
   }
-  const roads = await readRoadShares(db, q)
   for (const zone of zones.values()) {
     const isRoad = zone.category in ROAD_ZONE_CLASS && !roads.roadless.has(zone.zone_id)
     for (const p of zone.periods)
@@ -147,7 +155,7 @@ export async function computeCoverage(
       ]
     }),
   )
-  const supervision = await supervisionSummary(db, q, rules)
+  const supervision = supervisionSummary(stationWeeks, q, rules)
   return {
     division: q.division,
     from: q.from,
@@ -226,12 +234,11 @@ export function encodeCoverageJson(coverage: { zones: readonly unknown[] }): Buf
   return Buffer.concat(parts)
 }
 
-async function supervisionSummary(
-  db: Queryable,
+function supervisionSummary(
+  rows: readonly StationWeekRow[],
   q: { division: string; from: string; to: string; today: string },
   rules: RuleSet,
 ) {
-  const rows = await listStationSupervision(db, q)
   const weeks = periodsOverlapping(q.from, q.to, 'iso_week').filter((w) => w.start <= q.today)
   const stations = new Map<
     string,
