@@ -47,7 +47,7 @@ export async function listZonePeriods(
      -- first to those in force at some time between the first period's start and the last one's end.
      zone_period AS MATERIALIZED (
        SELECT z.id AS zone_id, z.name, z.category, z.tier, z.unit_id, z.township_code, z.area_m2, k.kind,
-              ps::date AS period_start, (ps + k.step)::date AS period_end, z.ord
+              ps::date AS period_start, (ps + k.step)::date AS period_end, z.ord, g.n = 1 AS first
          FROM (SELECT z.id, z.name, z.category, z.tier, z.unit_id, z.township_code, z.area_m2,
                       p.effective_from, p.effective_to, row_number() OVER (ORDER BY z.tier, z.name, z.id) AS ord
                  FROM zones z
@@ -60,7 +60,11 @@ export async function listZonePeriods(
               SELECT ($4::text[])[z.tier] AS kind,
                      CASE ($4::text[])[z.tier] WHEN 'iso_week' THEN interval '1 week' ELSE interval '1 month' END AS step,
                      CASE ($4::text[])[z.tier] WHEN 'iso_week' THEN 'week' ELSE 'month' END AS unit) AS k
-        CROSS JOIN LATERAL generate_series(date_trunc(k.unit, $2::date::timestamp), $3::date::timestamp, k.step) AS ps
+        -- from the plan's first period when it came into force after the span's start, so that a
+        -- zone's first period is the first of its series (later ones are only cut off at the end)
+        CROSS JOIN LATERAL generate_series(greatest(date_trunc(k.unit, $2::date::timestamp),
+                                                    date_trunc(k.unit, z.effective_from::timestamp)),
+                                           $3::date::timestamp, k.step) WITH ORDINALITY AS g(ps, n)
         WHERE z.effective_from < (ps + k.step)::date
           AND (z.effective_to IS NULL OR z.effective_to > ps::date)
           AND ps::date <= $5::date),
@@ -87,7 +91,7 @@ export async function listZonePeriods(
          FROM coverage_rows c
          JOIN zone_metric m ON m.zone_id = c.zone_id AND m.srid = c.srid AND m.area > 0
         GROUP BY c.zone_id, c.period_kind, c.period_start)
-     SELECT CASE WHEN row_number() OVER (PARTITION BY zp.ord ORDER BY zp.period_start) = 1
+     SELECT CASE WHEN zp.first
                  THEN json_build_object('zone_id', zp.zone_id, 'name', zp.name, 'category', zp.category,
                                         'tier', zp.tier, 'unit_id', zp.unit_id, 'township_code', zp.township_code,
                                         'area_m2', zp.area_m2, 'kind', zp.kind) END AS zone,
