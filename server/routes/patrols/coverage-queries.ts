@@ -21,13 +21,12 @@ export interface ZonePeriodRow {
   visits: number
   /** the last counted visit's exit, as JavaScript's toISOString writes it */
   last_visit: string | null
-  covered_share: number | null
 }
 
 /**
  * Every zone-period of the span from the derived tables only: zones of filed plans in force during
- * the period, its counted visits (zone_visits), and its swath coverage (zone_period_coverage, a few
- * rows per zone-period: one per zone piece the period's patrols reached). Cost grows with zones × periods, never with raw points. Periods that have not
+ * the period, and its counted visits (zone_visits); its swath coverage is read beside it
+ * (readCoveredShares). Cost grows with zones × periods, never with raw points. Periods that have not
  * begun by `today` are left out.
  *
  * Rows come zone by zone, in the order of the answer (tier, name, id), each zone's periods in order.
@@ -74,23 +73,7 @@ export async function listZonePeriods(
          FROM zone_period zp
          JOIN zone_visits v ON v.zone_id = zp.zone_id AND v.counted
           AND v.visit_date >= zp.period_start AND v.visit_date < zp.period_end
-        GROUP BY zp.zone_id, zp.period_start),
-     -- swath coverage per zone-period: the pieces' covered areas add up (pieces do not overlap);
-     -- a county measured in two metric CRSs (a boundary added later) keeps the larger figure.
-     -- Read by the (division_code, period_start) index over the span, then hash-joined: one index
-     -- probe per zone-period would fetch a wide row (the swath) each time.
-     coverage_rows AS MATERIALIZED (
-       SELECT cov.zone_id, cov.period_kind, cov.period_start, cov.srid, sum(cov.swath_area) AS area
-         FROM zone_period_coverage cov
-        WHERE starts_with(cov.division_code, left(lp_scope_prefix($1::text), 6))
-          AND cov.period_start >= date_trunc('week', date_trunc('month', $2::date::timestamp))::date
-          AND cov.period_start <= $3::date
-        GROUP BY cov.zone_id, cov.period_kind, cov.period_start, cov.srid),
-     covered AS (
-       SELECT c.zone_id, c.period_kind, c.period_start, max(c.area / m.area) AS share
-         FROM coverage_rows c
-         JOIN zone_metric m ON m.zone_id = c.zone_id AND m.srid = c.srid AND m.area > 0
-        GROUP BY c.zone_id, c.period_kind, c.period_start)
+        GROUP BY zp.zone_id, zp.period_start)
      SELECT CASE WHEN zp.first
                  THEN json_build_object('zone_id', zp.zone_id, 'name', zp.name, 'category', zp.category,
                                         'tier', zp.tier, 'unit_id', zp.unit_id, 'township_code', zp.township_code,
@@ -98,19 +81,55 @@ export async function listZonePeriods(
             zp.period_start::text AS period_start, coalesce(c.visits, 0) AS visits,
             -- in UTC with milliseconds, cut as a JavaScript Date cuts microseconds (not rounded), so
             -- that the node side need not parse a Date per row only to print it again
-            to_char(c.last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_visit,
-            -- (LEAST ignores NULLs: a zone-period without coverage must read NULL, not 1)
-            CASE WHEN cov.share IS NOT NULL THEN least(1.0, cov.share) END AS covered_share
+            to_char(c.last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_visit
        FROM zone_period zp
        LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
-       LEFT JOIN covered cov
-         ON cov.zone_id = zp.zone_id AND cov.period_kind = zp.kind AND cov.period_start = zp.period_start
       -- (tier, name, zone_id, period_start)
       ORDER BY zp.ord, zp.period_start`,
     [q.division, q.from, q.to, q.periodKinds, q.today],
   )
   return res.rows
 }
+
+/**
+ * Swath coverage per zone-period starting in the span (zone_period_coverage, a few rows per
+ * zone-period: one per zone piece the period's patrols reached), keyed by coveredShareKey; a
+ * zone-period without any is absent. Read apart from the zone-periods (listZonePeriods), and so beside
+ * them on PostgreSQL (readConcurrently): it needs none of their rows, only the county and the span.
+ */
+export async function readCoveredShares(
+  db: Queryable,
+  q: { division: string; from: string; to: string },
+): Promise<Map<string, number>> {
+  const res = await db.query<{ zone_id: string; period_kind: string; period_start: string; share: number }>(
+    `WITH
+     -- the pieces' covered areas add up (pieces do not overlap). Read by the (division_code,
+     -- period_start) index over the span: one index probe per zone-period would fetch a wide row
+     -- (the swath) each time.
+     coverage_rows AS MATERIALIZED (
+       SELECT cov.zone_id, cov.period_kind, cov.period_start, cov.srid, sum(cov.swath_area) AS area
+         FROM zone_period_coverage cov
+        WHERE starts_with(cov.division_code, left(lp_scope_prefix($1::text), 6))
+          AND cov.period_start >= date_trunc('week', date_trunc('month', $2::date::timestamp))::date
+          AND cov.period_start <= $3::date
+        GROUP BY cov.zone_id, cov.period_kind, cov.period_start, cov.srid),
+     -- a county measured in two metric CRSs (a boundary added later) keeps the larger figure
+     covered AS (
+       SELECT c.zone_id, c.period_kind, c.period_start, max(c.area / m.area) AS share
+         FROM coverage_rows c
+         JOIN zone_metric m ON m.zone_id = c.zone_id AND m.srid = c.srid AND m.area > 0
+        GROUP BY c.zone_id, c.period_kind, c.period_start)
+     SELECT zone_id, period_kind, period_start::text AS period_start, least(1.0, share) AS share
+       FROM covered
+      -- (LEAST ignores NULLs: a zone-period without a measured share must have none, not 1)
+      WHERE share IS NOT NULL`,
+    [q.division, q.from, q.to],
+  )
+  return new Map(res.rows.map((r) => [coveredShareKey(r.zone_id, r.period_kind, r.period_start), r.share]))
+}
+
+export const coveredShareKey = (zoneId: string, kind: string, periodStart: string) =>
+  `${zoneId}/${kind}/${periodStart}`
 
 export interface StationWeekRow {
   unit_id: string

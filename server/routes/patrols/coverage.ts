@@ -10,8 +10,10 @@ import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
 import { rulesInForce } from '../rule-sets/queries.js'
 import {
+  coveredShareKey,
   listStationSupervision,
   listZonePeriods,
+  readCoveredShares,
   readZoneGeometries,
   type StationWeekRow,
   type ZoneOfPeriods,
@@ -66,12 +68,13 @@ export async function computeCoverage(
 ) {
   const f = rules.patrol.frequency
   await disableJit(db)
-  // the three reads are independent: on PostgreSQL the road shares and supervision are read on other
-  // connections while the zone-periods (most of the time) are
-  const [rows, roads, stationWeeks] = await readConcurrently(
+  // the reads are independent: on PostgreSQL the swath and road shares and the supervision are read
+  // on other connections while the zone-periods (the longest) are
+  const [rows, covered, roads, stationWeeks] = await readConcurrently(
     db,
     [
       (tx) => listZonePeriods(tx, { ...q, periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period] }),
+      (tx) => readCoveredShares(tx, q),
       (tx) => readRoadShares(tx, q),
       (tx) => listStationSupervision(tx, q),
     ],
@@ -93,7 +96,8 @@ export async function computeCoverage(
     const key = `${kind}/${row.period_start}`
     let period = periods.get(key)
     if (!period) periods.set(key, (period = periodContaining(row.period_start, kind)))
-    zone.periods.push(periodFigures(row, period, requiredFor(rules, zone.tier), q.today))
+    const share = covered.get(coveredShareKey(zone.zone_id, kind, row.period_start)) ?? null
+    zone.periods.push(periodFigures(row, share, period, requiredFor(rules, zone.tier), q.today))
   }
   for (const zone of zones.values()) {
     const isRoad = zone.category in ROAD_ZONE_CLASS && !roads.roadless.has(zone.zone_id)
@@ -201,6 +205,7 @@ function newZone(row: ZoneOfPeriods): ZoneFigures {
 
 function periodFigures(
   row: ZonePeriodRow,
+  coveredShare: number | null,
   period: Period,
   required: number,
   today: string,
@@ -211,7 +216,7 @@ function periodFigures(
     end: period.end,
     required,
     visits: row.visits,
-    covered_share: round4(row.covered_share ?? 0),
+    covered_share: round4(coveredShare ?? 0),
     road_share: null,
     last_visit: row.last_visit,
     ...assessPeriod(period, { required, visits: row.visits }, today),
