@@ -225,19 +225,25 @@ function periodFigures(
 
 /**
  * UTF-8 JSON of a coverage answer: the same bytes as `Buffer.from(JSON.stringify(coverage))`, as
- * `zones` is the answer's last key. Encoded zone by zone: one JSON string of a county-month is a
- * ~7 MB two-byte string (the names are Chinese) and its UTF-8 copy another fresh 3 MB; both were
+ * `zones` is the answer's last key. Encoded a few zones at a time: one JSON string of a county-month
+ * is a ~7 MB two-byte string (the names are Chinese) and its UTF-8 copy another fresh 3 MB; both were
  * allocated, paged in and collected on every read, which took longer than computing the figures'
- * JSON. A zone's JSON is a few hundred bytes, encoded from the young generation and buffer pool.
+ * JSON. The JSON of a few zones is a few kB, encoded from the young generation and buffer pool (a
+ * zone at a time made many more calls; a hundred at a time, strings large enough to be slow again).
  */
 export function encodeCoverageJson(coverage: { zones: readonly unknown[] }): Buffer {
   const { zones, ...rest } = coverage
   const head = JSON.stringify({ ...rest, zones: [] })
   const parts = [Buffer.from(head.slice(0, -2))] // up to and including the zones' '['
-  zones.forEach((zone, i) => parts.push(Buffer.from((i === 0 ? '' : ',') + JSON.stringify(zone))))
+  for (let i = 0; i < zones.length; i += ZONES_PER_CHUNK) {
+    const json = JSON.stringify(zones.slice(i, i + ZONES_PER_CHUNK))
+    parts.push(Buffer.from((i === 0 ? '' : ',') + json.slice(1, -1)))
+  }
   parts.push(Buffer.from(']}'))
   return Buffer.concat(parts)
 }
+
+const ZONES_PER_CHUNK = 16
 
 function supervisionSummary(
   rows: readonly StationWeekRow[],
