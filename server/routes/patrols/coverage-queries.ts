@@ -66,24 +66,24 @@ export async function listZonePeriods(
                                            $3::date::timestamp, k.step) WITH ORDINALITY AS g(ps, n)
         WHERE z.effective_from < (ps + k.step)::date
           AND (z.effective_to IS NULL OR z.effective_to > ps::date)
-          AND ps::date <= $5::date),
-     -- counted visits per zone-period (index-only on zone_visits_zone_date_idx, migration 0015)
-     counted AS (
-       SELECT zp.zone_id, zp.period_start, count(*)::integer AS visits, max(v.left_at) AS last_visit
-         FROM zone_period zp
-         JOIN zone_visits v ON v.zone_id = zp.zone_id AND v.counted
-          AND v.visit_date >= zp.period_start AND v.visit_date < zp.period_end
-        GROUP BY zp.zone_id, zp.period_start)
+          AND ps::date <= $5::date)
      SELECT CASE WHEN zp.first
                  THEN json_build_object('zone_id', zp.zone_id, 'name', zp.name, 'category', zp.category,
                                         'tier', zp.tier, 'unit_id', zp.unit_id, 'township_code', zp.township_code,
                                         'area_m2', zp.area_m2, 'kind', zp.kind) END AS zone,
-            zp.period_start::text AS period_start, coalesce(c.visits, 0) AS visits,
+            zp.period_start::text AS period_start, c.visits,
             -- in UTC with milliseconds, cut as a JavaScript Date cuts microseconds (not rounded), so
             -- that the node side need not parse a Date per row only to print it again
             to_char(c.last_visit AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_visit
        FROM zone_period zp
-       LEFT JOIN counted c ON c.zone_id = zp.zone_id AND c.period_start = zp.period_start
+       -- counted visits per zone-period: index-only on zone_visits_zone_date_idx (migration 0015), a
+       -- probe per zone-period; joining all the span's visits to the zone-periods by zone and then
+       -- sorting them into groups took a quarter longer
+       CROSS JOIN LATERAL (
+             SELECT count(*)::integer AS visits, max(v.left_at) AS last_visit
+               FROM zone_visits v
+              WHERE v.zone_id = zp.zone_id AND v.counted
+                AND v.visit_date >= zp.period_start AND v.visit_date < zp.period_end) AS c
       -- (tier, name, zone_id, period_start)
       ORDER BY zp.ord, zp.period_start`,
     [q.division, q.from, q.to, q.periodKinds, q.today],
