@@ -93,14 +93,14 @@ export async function listZonePeriods(
 
 /**
  * Swath coverage per zone-period starting in the span (zone_period_coverage, a few rows per
- * zone-period: one per zone piece the period's patrols reached), keyed by coveredShareKey; a
- * zone-period without any is absent. Read apart from the zone-periods (listZonePeriods), and so beside
+ * zone-period: one per zone piece the period's patrols reached): zone_id → `kind/period_start` →
+ * share; a zone-period without any is absent. Read apart from the zone-periods (listZonePeriods), and so beside
  * them on PostgreSQL (readConcurrently): it needs none of their rows, only the county and the span.
  */
 export async function readCoveredShares(
   db: Queryable,
   q: { division: string; from: string; to: string },
-): Promise<Map<string, number>> {
+): Promise<Map<string, Map<string, number>>> {
   const res = await db.query<{ zone_id: string; period_kind: string; period_start: string; share: number }>(
     `WITH
      -- the pieces' covered areas add up (pieces do not overlap). Read by the (division_code,
@@ -125,11 +125,14 @@ export async function readCoveredShares(
       WHERE share IS NOT NULL`,
     [q.division, q.from, q.to],
   )
-  return new Map(res.rows.map((r) => [coveredShareKey(r.zone_id, r.period_kind, r.period_start), r.share]))
+  const shares = new Map<string, Map<string, number>>()
+  for (const r of res.rows) {
+    const zone = shares.get(r.zone_id) ?? new Map<string, number>()
+    zone.set(`${r.period_kind}/${r.period_start}`, r.share)
+    shares.set(r.zone_id, zone)
+  }
+  return shares
 }
-
-export const coveredShareKey = (zoneId: string, kind: string, periodStart: string) =>
-  `${zoneId}/${kind}/${periodStart}`
 
 export interface StationWeekRow {
   unit_id: string

@@ -10,7 +10,6 @@ import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
 import { rulesInForce } from '../rule-sets/queries.js'
 import {
-  coveredShareKey,
   listStationSupervision,
   listZonePeriods,
   readCoveredShares,
@@ -86,17 +85,19 @@ export async function computeCoverage(
   const periods = new Map<string, Period>()
   let zone: ZoneFigures | undefined
   let kind: FrequencyPeriod | undefined
+  let zoneCovered: Map<string, number> | undefined
   for (const row of rows) {
     if (row.zone) {
       zone = newZone(row.zone)
       kind = row.zone.kind
+      zoneCovered = covered.get(zone.zone_id)
       zones.set(zone.zone_id, zone)
     }
     if (!zone || !kind) throw new Error('listZonePeriods: a period row before its zone')
     const key = `${kind}/${row.period_start}`
     let period = periods.get(key)
     if (!period) periods.set(key, (period = periodContaining(row.period_start, kind)))
-    const share = covered.get(coveredShareKey(zone.zone_id, kind, row.period_start)) ?? null
+    const share = zoneCovered?.get(key) ?? null
     zone.periods.push(periodFigures(row, share, period, requiredFor(rules, zone.tier), q.today))
   }
   for (const zone of zones.values()) {
@@ -210,6 +211,8 @@ function periodFigures(
   required: number,
   today: string,
 ): ZonePeriodFigures {
+  // (spelled out, not spread: one object per zone-period less to copy)
+  const assessed = assessPeriod(period, { required, visits: row.visits }, today)
   return {
     period: period.label,
     start: period.start,
@@ -219,7 +222,11 @@ function periodFigures(
     covered_share: round4(coveredShare ?? 0),
     road_share: null,
     last_visit: row.last_visit,
-    ...assessPeriod(period, { required, visits: row.visits }, today),
+    open: assessed.open,
+    compliant: assessed.compliant,
+    shortfall: assessed.shortfall,
+    projected_visits: assessed.projected_visits,
+    projected_shortfall: assessed.projected_shortfall,
   }
 }
 
