@@ -29,17 +29,24 @@ interface Statement {
   ms: number
 }
 
-/** The database, recording the statements run inside transactions while `recording` is set. */
+/**
+ * The database, recording the statements run inside transactions (and on the readers beside them,
+ * readConcurrently) while `recording` is set, in the order they began.
+ */
 function recordingDb(db: Db) {
   const state = { recording: false, log: [] as Statement[] }
-  const record = (tx: Queryable): Queryable => ({
-    async query(text, values) {
+  const record = <Q extends Queryable>(tx: Q): Q => ({
+    ...tx,
+    async query(text: string, values?: unknown[]) {
+      const statement = { text, values, ms: 0 }
+      if (state.recording) state.log.push(statement)
       const t0 = performance.now()
       const res = await tx.query(text, values)
-      if (state.recording) state.log.push({ text, values, ms: performance.now() - t0 })
+      statement.ms = performance.now() - t0
       return res as never
     },
-    exec: (sql) => tx.exec(sql),
+    exec: (sql: string) => tx.exec(sql),
+    ...(tx.forkReader && { forkReader: () => tx.forkReader?.()?.then((r) => r && record(r)) ?? null }),
   })
   const wrapped: Db = {
     kind: db.kind,
@@ -85,7 +92,16 @@ try {
   // CPU time of this process is steadier than wall time on a shared machine: reported beside it.
   const cpu0 = process.cpuUsage()
   const samples: number[] = []
-  const perStatement: number[][] = []
+  // by text and occurrence: with readers beside the transaction, the order of beginning can vary
+  const perStatement = new Map<string, number[]>()
+  const keysOf = (log: Statement[]) => {
+    const seen = new Map<string, number>()
+    return log.map((s) => {
+      const n = (seen.get(s.text) ?? 0) + 1
+      seen.set(s.text, n)
+      return `${n}\u0000${s.text}`
+    })
+  }
   let body = ''
   for (let i = 0; i < runs; i++) {
     state.log = []
@@ -94,10 +110,12 @@ try {
     body = await read()
     samples.push(performance.now() - t0)
     state.recording = false
-    state.log.forEach((s, k) => (perStatement[k] ??= []).push(s.ms))
+    const keys = keysOf(state.log)
+    state.log.forEach((s, k) => perStatement.set(keys[k]!, [...(perStatement.get(keys[k]!) ?? []), s.ms]))
   }
   const cpu = process.cpuUsage(cpu0)
   const statements = state.log
+  const statementKeys = keysOf(statements)
   const total = statsOf(samples)
   console.log(
     `GET /coverage ${division} ${from}..${to}: ${runs} runs, median ${total.median.toFixed(1)} ms, p95 ${total.p95.toFixed(1)} ms, min ${total.min.toFixed(1)} ms; ${contentType}, body ${Buffer.byteLength(body)} bytes, sha256 ${createHash('sha256').update(body).digest('hex').slice(0, 16)}`,
@@ -126,7 +144,7 @@ try {
   console.log('\nstatements of one request (median ms as run by the app; EXPLAIN ANALYZE under the scope):')
   for (const [k, s] of statements.entries()) {
     const head = s.text.replace(/\s+/g, ' ').trim().slice(0, 90)
-    const ms = statsOf(perStatement[k] ?? []).median
+    const ms = statsOf(perStatement.get(statementKeys[k]!) ?? []).median
     let plan: string[] = []
     if (/^\s*(WITH|SELECT)/i.test(s.text) && !/set_config/.test(s.text)) {
       plan = await createScopedDb(base, division).transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/tokens.js'
-import type { Db, Queryable, QueryResult } from './port.js'
+import type { Db, Queryable, QueryResult, SnapshotReader } from './port.js'
 
 /** Who is asking: resolved from the bearer token by the auth plugin. */
 export interface Principal {
@@ -25,7 +25,7 @@ export function createScopedDb(db: Db, scope: string): ScopedDb {
   const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
     db.transaction(async (tx) => {
       await tx.query(ENTER_SCOPE, [scope])
-      return fn(tx)
+      return fn(tx.forkReader ? { ...tx, forkReader: () => scopedFork(tx, scope) } : tx)
     })
   return {
     transaction,
@@ -36,4 +36,21 @@ export function createScopedDb(db: Db, scope: string): ScopedDb {
       return transaction((tx) => tx.exec(sql))
     },
   }
+}
+
+/** A reader on the transaction's snapshot enters the same scope (the settings are per transaction). */
+function scopedFork(tx: Queryable, scope: string): Promise<SnapshotReader | null> | null {
+  const fork = tx.forkReader?.()
+  return (
+    fork?.then(async (reader) => {
+      if (!reader) return null
+      try {
+        await reader.query(ENTER_SCOPE, [scope])
+        return reader
+      } catch (err) {
+        await reader.release(err)
+        throw err
+      }
+    }) ?? null
+  )
 }

@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Queryable } from '../../server/db/port.js'
 import { createScopedDb } from '../../server/db/scoped-db.js'
+import { periodContaining } from '../../server/domain/coverage/periods.js'
 import type { FrequencyPeriod } from '../../server/domain/rules/rule-set.js'
 import { listKeyAreaBuckets, type KeyAreaBucketRow } from '../../server/routes/assessments/queries.js'
-import { listZonePeriods } from '../../server/routes/patrols/coverage-queries.js'
+import { listZonePeriods, type ZoneOfPeriods } from '../../server/routes/patrols/coverage-queries.js'
 import { createTestContext, type TestContext } from './support/test-app.js'
 
 let ctx: TestContext
@@ -123,20 +124,24 @@ async function reference(
     periodKinds: [q.kind, 'month', 'month'],
   })
   const buckets = new Map<string, KeyAreaBucketRow>()
-  for (const r of rows.filter((x) => x.tier === 1)) {
+  // a zone's attributes come on its first row only
+  let zone: ZoneOfPeriods | null = null
+  for (const r of rows) {
+    zone = r.zone ?? zone
+    if (!zone || zone.tier !== 1) continue
     const visits = Math.min(r.visits, q.required)
     const key = `${r.period_start}/${visits}`
     const b = buckets.get(key) ?? {
       period_start: r.period_start,
-      open: r.period_end > q.today,
+      open: periodContaining(r.period_start, zone.kind).end > q.today,
       visits,
       area_m2: 0,
       zones: 0,
       short_zone_ids: [],
     }
-    b.area_m2 += Math.round(r.area_m2 * 100) / 100
+    b.area_m2 += Math.round(zone.area_m2 * 100) / 100
     b.zones++
-    if (r.visits < q.required) b.short_zone_ids.push(r.zone_id)
+    if (r.visits < q.required) b.short_zone_ids.push(zone.zone_id)
     buckets.set(key, b)
   }
   return [...buckets.values()]

@@ -1,17 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { readConcurrently } from '../../db/concurrent-reads.js'
 import type { Queryable } from '../../db/port.js'
 import { disableJit } from './queries.js'
 import { assessPeriod, keyAreaCoverageRate, type PeriodCompliance } from '../../domain/coverage/compliance.js'
 import { periodContaining, periodsOverlapping, type Period } from '../../domain/coverage/periods.js'
-import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
+import { DEFAULT_RULE_SET, type FrequencyPeriod, type RuleSet } from '../../domain/rules/rule-set.js'
 import { READERS } from '../../plugins/auth.js'
 import { problemResponses } from '../common-schemas.js'
 import { rulesInForce } from '../rule-sets/queries.js'
 import {
   listStationSupervision,
   listZonePeriods,
+  readCoveredShares,
   readZoneGeometries,
+  type StationWeekRow,
+  type ZoneOfPeriods,
   type ZonePeriodRow,
 } from './coverage-queries.js'
 import { readRoadShares, ROAD_ZONE_CLASS } from './road-coverage.js'
@@ -63,23 +67,39 @@ export async function computeCoverage(
 ) {
   const f = rules.patrol.frequency
   await disableJit(db)
-  const rows = await listZonePeriods(db, {
-    ...q,
-    periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period],
-  })
+  // the reads are independent: on PostgreSQL the swath and road shares and the supervision are read
+  // on other connections while the zone-periods (the longest) are
+  const [rows, covered, roads, stationWeeks] = await readConcurrently(
+    db,
+    [
+      (tx) => listZonePeriods(tx, { ...q, periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period] }),
+      (tx) => readCoveredShares(tx, q),
+      (tx) => readRoadShares(tx, q),
+      (tx) => listStationSupervision(tx, q),
+    ],
+    disableJit,
+  )
   const zones = new Map<string, ZoneFigures>()
   // A county-month has thousands of zone-periods but a handful of distinct periods: the calendar
   // arithmetic of periodContaining, done per row, took a fifth of the read.
   const periods = new Map<string, Period>()
+  let zone: ZoneFigures | undefined
+  let kind: FrequencyPeriod | undefined
+  let zoneCovered: Map<string, number> | undefined
   for (const row of rows) {
-    const zone = zones.get(row.zone_id) ?? newZone(row)
-    zones.set(row.zone_id, zone)
-    const key = `${row.kind}/${row.period_start}`
+    if (row.zone) {
+      zone = newZone(row.zone)
+      kind = row.zone.kind
+      zoneCovered = covered.get(zone.zone_id)
+      zones.set(zone.zone_id, zone)
+    }
+    if (!zone || !kind) throw new Error('listZonePeriods: a period row before its zone')
+    const key = `${kind}/${row.period_start}`
     let period = periods.get(key)
-    if (!period) periods.set(key, (period = periodContaining(row.period_start, row.kind)))
-    zone.periods.push(periodFigures(row, period, requiredFor(rules, row.tier), q.today))
+    if (!period) periods.set(key, (period = periodContaining(row.period_start, kind)))
+    const share = zoneCovered?.get(key) ?? null
+    zone.periods.push(periodFigures(row, share, period, requiredFor(rules, zone.tier), q.today))
   }
-  const roads = await readRoadShares(db, q)
   for (const zone of zones.values()) {
     const isRoad = zone.category in ROAD_ZONE_CLASS && !roads.roadless.has(zone.zone_id)
     for (const p of zone.periods)
@@ -140,7 +160,7 @@ export async function computeCoverage(
       ]
     }),
   )
-  const supervision = await supervisionSummary(db, q, rules)
+  const supervision = supervisionSummary(stationWeeks, q, rules)
   return {
     division: q.division,
     from: q.from,
@@ -165,7 +185,7 @@ export async function computeCoverage(
   }
 }
 
-function newZone(row: ZonePeriodRow): ZoneFigures {
+function newZone(row: ZoneOfPeriods): ZoneFigures {
   return {
     zone_id: row.zone_id,
     name: row.name,
@@ -186,29 +206,57 @@ function newZone(row: ZonePeriodRow): ZoneFigures {
 
 function periodFigures(
   row: ZonePeriodRow,
+  coveredShare: number | null,
   period: Period,
   required: number,
   today: string,
 ): ZonePeriodFigures {
+  // (spelled out, not spread: one object per zone-period less to copy)
+  const assessed = assessPeriod(period, { required, visits: row.visits }, today)
   return {
     period: period.label,
-    start: row.period_start,
-    end: row.period_end,
+    start: period.start,
+    end: period.end,
     required,
     visits: row.visits,
-    covered_share: round4(row.covered_share ?? 0),
+    covered_share: round4(coveredShare ?? 0),
     road_share: null,
-    last_visit: row.last_visit ? row.last_visit.toISOString() : null,
-    ...assessPeriod(period, { required, visits: row.visits }, today),
+    last_visit: row.last_visit,
+    open: assessed.open,
+    compliant: assessed.compliant,
+    shortfall: assessed.shortfall,
+    projected_visits: assessed.projected_visits,
+    projected_shortfall: assessed.projected_shortfall,
   }
 }
 
-async function supervisionSummary(
-  db: Queryable,
+/**
+ * UTF-8 JSON of a coverage answer: the same bytes as `Buffer.from(JSON.stringify(coverage))`, as
+ * `zones` is the answer's last key. Encoded a few zones at a time: one JSON string of a county-month
+ * is a ~7 MB two-byte string (the names are Chinese) and its UTF-8 copy another fresh 3 MB; both were
+ * allocated, paged in and collected on every read, which took longer than computing the figures'
+ * JSON. The JSON of a few zones is a few kB, encoded from the young generation and buffer pool (a
+ * zone at a time made many more calls; a hundred at a time, strings large enough to be slow again).
+ */
+export function encodeCoverageJson(coverage: { zones: readonly unknown[] }): Buffer {
+  const { zones, ...rest } = coverage
+  const head = JSON.stringify({ ...rest, zones: [] })
+  const parts = [Buffer.from(head.slice(0, -2))] // up to and including the zones' '['
+  for (let i = 0; i < zones.length; i += ZONES_PER_CHUNK) {
+    const json = JSON.stringify(zones.slice(i, i + ZONES_PER_CHUNK))
+    parts.push(Buffer.from((i === 0 ? '' : ',') + json.slice(1, -1)))
+  }
+  parts.push(Buffer.from(']}'))
+  return Buffer.concat(parts)
+}
+
+const ZONES_PER_CHUNK = 16
+
+function supervisionSummary(
+  rows: readonly StationWeekRow[],
   q: { division: string; from: string; to: string; today: string },
   rules: RuleSet,
 ) {
-  const rows = await listStationSupervision(db, q)
   const weeks = periodsOverlapping(q.from, q.to, 'iso_week').filter((w) => w.start <= q.today)
   const stations = new Map<
     string,
@@ -273,7 +321,7 @@ const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // string, it is measured (Content-Length) and encoded to UTF-8 again on the way out, each a pass
       // over a two-byte string (zone names are Chinese); encoded once here, the bytes go out as they
       // are. The same bytes as Fastify's serialisation of the object (the 200 schema is Unknown).
-      return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(coverage)))
+      return reply.type('application/json; charset=utf-8').send(encodeCoverageJson(coverage))
     },
   )
 
