@@ -52,7 +52,7 @@ function recordingDb(db: Db) {
     kind: db.kind,
     query: (text, values) => db.query(text, values),
     exec: (sql) => db.exec(sql),
-    transaction: (fn) => db.transaction((tx) => fn(record(tx))),
+    transaction: (fn, setup) => db.transaction((tx) => fn(record(tx)), setup),
     close: () => db.close(),
   }
   return { db: wrapped, state }

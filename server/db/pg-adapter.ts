@@ -77,10 +77,11 @@ export function createPgDb(connectionString: string, opts: { max?: number } = {}
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, setup?: string): Promise<T> {
       const client = await pool.connect()
       try {
-        await client.query('BEGIN')
+        // (a simple query may hold several statements: BEGIN and the setup go in one round trip)
+        await client.query(setup ? `BEGIN; ${setup}` : 'BEGIN')
         const result = await fn({ ...wrap(client), forkReader: snapshotForker(pool, max, client) })
         await client.query('COMMIT')
         return result

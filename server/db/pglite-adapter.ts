@@ -45,8 +45,11 @@ export async function createPgliteDb(opts: PgliteOptions): Promise<Db & { pglite
     exec: base.exec,
     // PGlite runs one connection: its transaction() takes an exclusive lock and rolls back on
     // a thrown error, which is exactly what a failed statement inside a transaction needs here.
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return pg.transaction((tx) => fn(wrap(tx)))
+    transaction<T>(fn: (tx: Queryable) => Promise<T>, setup?: string): Promise<T> {
+      return pg.transaction(async (tx) => {
+        if (setup) await tx.exec(setup)
+        return fn(wrap(tx))
+      })
     },
     async close() {
       if (!pg.closed) await pg.close()

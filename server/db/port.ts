@@ -35,6 +35,10 @@ export type DbKind = 'pglite' | 'postgres'
 
 export interface Db extends Queryable {
   readonly kind: DbKind
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in a transaction. `setup`: statements without parameters that open it (settings), sent
+   * with BEGIN in one round trip where the driver allows.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, setup?: string): Promise<T>
   close(): Promise<void>
 }

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { readConcurrently } from '../../db/concurrent-reads.js'
 import type { Queryable } from '../../db/port.js'
-import { disableJit } from './queries.js'
 import { assessPeriod, keyAreaCoverageRate, type PeriodCompliance } from '../../domain/coverage/compliance.js'
 import { periodContaining, periodsOverlapping, type Period } from '../../domain/coverage/periods.js'
 import { DEFAULT_RULE_SET, type FrequencyPeriod, type RuleSet } from '../../domain/rules/rule-set.js'
@@ -66,19 +65,14 @@ export async function computeCoverage(
   rules: RuleSet = DEFAULT_RULE_SET,
 ) {
   const f = rules.patrol.frequency
-  await disableJit(db)
   // the reads are independent: on PostgreSQL the swath and road shares and the supervision are read
   // on other connections while the zone-periods (the longest) are
-  const [rows, covered, roads, stationWeeks] = await readConcurrently(
-    db,
-    [
-      (tx) => listZonePeriods(tx, { ...q, periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period] }),
-      (tx) => readCoveredShares(tx, q),
-      (tx) => readRoadShares(tx, q),
-      (tx) => listStationSupervision(tx, q),
-    ],
-    disableJit,
-  )
+  const [rows, covered, roads, stationWeeks] = await readConcurrently(db, [
+    (tx) => listZonePeriods(tx, { ...q, periodKinds: [f.tier1.period, f.tier2.period, f.tier3.period] }),
+    (tx) => readCoveredShares(tx, q),
+    (tx) => readRoadShares(tx, q),
+    (tx) => listStationSupervision(tx, q),
+  ])
   const zones = new Map<string, ZoneFigures>()
   // A county-month has thousands of zone-periods but a handful of distinct periods: the calendar
   // arithmetic of periodContaining, done per row, took a fifth of the read.

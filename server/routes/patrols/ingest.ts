@@ -22,7 +22,6 @@ import { computeMatching, loadMatching } from './match-patrols.js'
 import { storeMatches } from './match.js'
 import {
   countFixesOutsideCounty,
-  disableJit,
   ensurePointPartitions,
   findPatrolByExternalId,
   findStaffOutsideCounty,
@@ -190,7 +189,6 @@ export async function storePreparedPatrols(
   items: readonly { prepared: PreparedPatrol; rules: RuleSet }[],
   opts: { postedBy: string | null; summaries?: boolean },
 ): Promise<(IngestResult | StoredBrief)[]> {
-  await disableJit(tx)
   const units = new Map<string, UnitForPatrol>()
   const answers: { status: 200 | 201; patrolId: string; pointsReceived: number }[] = []
   const admitted: AdmittedPatrol[] = []

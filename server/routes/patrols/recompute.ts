@@ -47,7 +47,7 @@ import { DivisionCode, IdParams, problemResponses, Uuid } from '../common-schema
 import { rulesInForce } from '../rule-sets/queries.js'
 import { CoverSet, matchPatrols, type PatrolToMatch } from './match-patrols.js'
 import { prepareCountyZones } from './match.js'
-import { disableJit, vacuumLiveFigures } from './queries.js'
+import { vacuumLiveFigures } from './queries.js'
 import {
   anyPatrolIn,
   dropStagedRows,
@@ -111,7 +111,6 @@ async function matchChunk(
     await skipVanishedPatrols(tx, job.id)
     const patrols = await nextPatrols(tx, job.id, size.patrols, size.points)
     if (patrols.length === 0) return 0
-    await disableJit(tx)
     const ids = patrols.map((p) => p.patrol_id)
     const tracks = segmentsOf(await readSegmentTracks(tx, ids))
     const rulesOn = new Map<string, RuleSet>()
