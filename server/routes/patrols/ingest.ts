@@ -234,7 +234,9 @@ export async function storePreparedPatrols(
   written.catch(() => {})
   const { visits, covers } = computeMatching(loaded)
   await written
-  await storeMatches(tx, visits, covers.toRows())
+  // a single new patrol's summary comes back from the statement that stores its visits
+  const single = opts.summaries !== false && admitted.length === 1 ? admitted[0]!.patrolId : undefined
+  const summaryOfSingle = await storeMatches(tx, visits, covers.toRows(), { live: true }, single)
 
   if (opts.summaries === false)
     return answers.map((a) => ({
@@ -244,7 +246,8 @@ export async function storePreparedPatrols(
     }))
   const out: IngestResult[] = []
   for (const a of answers) {
-    const summary = await readPatrolSummary(tx, a.patrolId)
+    const summary =
+      a.patrolId === single && summaryOfSingle ? summaryOfSingle : await readPatrolSummary(tx, a.patrolId)
     if (!summary) throw new Error(`patrol ${a.patrolId} vanished after insert`)
     out.push({ status: a.status, summary })
   }

@@ -3,6 +3,8 @@ import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
 import { legInside } from '../../domain/coverage/leg-clip.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
 import { prepareZoneRoads } from './road-coverage.js'
+import { patrolSummaryOf, patrolSummarySelect, type PatrolSummaryRow } from './queries.js'
+import type { PatrolSummary } from './schemas.js'
 import { SWATH_CELL_M } from '../../domain/coverage/swath-raster.js'
 import {
   cellKey,
@@ -333,15 +335,17 @@ export async function storeMatches(
   visits: readonly VisitRow[],
   covers: readonly CoverRow[],
   target: MatchTarget = { live: true },
-): Promise<void> {
-  if (visits.length === 0 && covers.length === 0) return
+  /** a patrol whose summary (POST /patrols) the statement answers too, with the visits it stored */
+  summaryOf?: string,
+): Promise<PatrolSummary | undefined> {
+  if (visits.length === 0 && covers.length === 0) return undefined
   const staged = 'jobId' in target
   const visitTable = staged ? 'coverage_recompute_visits' : 'zone_visits'
   const coverTable = staged ? 'coverage_recompute_coverage' : 'zone_period_coverage'
   const job = staged ? 'job_id, ' : ''
   const jobValue = staged ? '$4::uuid, ' : ''
   const { meta, bytes } = packCovers(covers)
-  await tx.query(
+  const res = await tx.query(
     `WITH
      stored_visits AS (
        INSERT INTO ${visitTable} (${job}patrol_id, zone_id, visit_date, division_code, tier, unit_id, kind, staff_count,
@@ -355,7 +359,7 @@ export async function storeMatches(
                    clipped_length float8, dwell float8, share float8, qualifies boolean)
          JOIN patrols p ON p.id = v.patrol_id
        ${staged ? 'ON CONFLICT DO NOTHING' : ''}
-       RETURNING zone_id),
+       RETURNING *),
      -- the swept cells of each zone piece join the piece's period coverage (OR); a row's cells are
      -- its n bytes: zero up to byte lo, then hi - lo bytes from offset off of the packed cells, then
      -- zero (the row's trigger measures the covered area and road length of the result)
@@ -384,11 +388,22 @@ export async function storeMatches(
               patrols = t.patrols + EXCLUDED.patrols,
               updated_at = now()
        RETURNING zone_id)
-     SELECT (SELECT count(*) FROM stored_visits) AS visits, (SELECT count(*) FROM stored_coverage) AS coverage`,
-    staged
-      ? [JSON.stringify(visits), JSON.stringify(meta), bytes, target.jobId]
-      : [JSON.stringify(visits), JSON.stringify(meta), bytes],
+     ${
+       summaryOf === undefined
+         ? 'SELECT (SELECT count(*) FROM stored_visits) AS visits, (SELECT count(*) FROM stored_coverage) AS coverage'
+         : `${patrolSummarySelect('stored_visits')}, (SELECT count(*) FROM stored_coverage) AS coverage
+              FROM patrols p WHERE p.id = $${staged ? 5 : 4}::uuid`
+     }`,
+    [
+      JSON.stringify(visits),
+      JSON.stringify(meta),
+      bytes,
+      ...(staged ? [target.jobId] : []),
+      ...(summaryOf === undefined ? [] : [summaryOf]),
+    ],
   )
+  const row = res.rows[0]
+  return summaryOf === undefined || !row ? undefined : patrolSummaryOf(row as unknown as PatrolSummaryRow)
 }
 
 /** The rows' cells as one buffer of their bytes [from, to), and each row without its cells. */

@@ -526,22 +526,37 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  * content gets exactly the body the first post got.
  */
 export async function readPatrolSummary(tx: Queryable, patrolId: string): Promise<PatrolSummary | undefined> {
-  const res = await tx.query<SummaryRow & { visits: VisitRow[] }>(
-    `SELECT p.id, p.external_id, p.points_received, p.points_kept, p.dropped, p.reordered, p.segment_count, p.length_m,
-            p.duration_s, p.started_at, p.ended_at, p.counts_for_frequency, p.flags, p.warnings,
+  const res = await tx.query<PatrolSummaryRow>(
+    `${patrolSummarySelect('zone_visits')} FROM patrols p WHERE p.id = $1::uuid`,
+    [patrolId],
+  )
+  const p = res.rows[0]
+  return p && patrolSummaryOf(p)
+}
+
+/** A patrol's row as patrolSummarySelect answers it. */
+export type PatrolSummaryRow = SummaryRow & { visits: VisitRow[] }
+
+/**
+ * SELECT of a patrol's summary (FROM patrols p, which the caller adds with its WHERE), its qualifying
+ * visits read from `visits`: the table, or the RETURNING rows of the statement that stored them
+ * (storeMatches answers a post's summary in the statement that writes its visits).
+ */
+export function patrolSummarySelect(visits: string): string {
+  return `SELECT p.id, p.external_id, p.points_received, p.points_kept, p.dropped, p.reordered, p.segment_count,
+            p.length_m, p.duration_s, p.started_at, p.ended_at, p.counts_for_frequency, p.flags, p.warnings,
             coalesce((SELECT json_agg(json_build_object(
                         'zone_id', v.zone_id, 'zone_name', z.name, 'tier', v.tier, 'visit_date', v.visit_date::text,
                         'entered_at', extract(epoch FROM v.entered_at), 'left_at', extract(epoch FROM v.left_at),
                         'swath_share', v.swath_share, 'clipped_length_m', v.clipped_length_m, 'dwell_s', v.dwell_s,
                         'counted', v.counted, 'reason', v.reason)
                         ORDER BY v.visit_date, v.entered_at, v.zone_id)
-                        FROM zone_visits v JOIN zones z ON z.id = v.zone_id
-                       WHERE v.patrol_id = p.id AND v.qualifies), '[]') AS visits
-       FROM patrols p WHERE p.id = $1::uuid`,
-    [patrolId],
-  )
-  const p = res.rows[0]
-  if (!p) return undefined
+                        FROM ${visits} v JOIN zones z ON z.id = v.zone_id
+                       WHERE v.patrol_id = p.id AND v.qualifies), '[]') AS visits`
+}
+
+/** The summary of a patrol's row (patrolSummarySelect). */
+export function patrolSummaryOf(p: PatrolSummaryRow): PatrolSummary {
   const d = p.dropped
   return {
     id: p.id,
