@@ -220,6 +220,7 @@ export async function storePreparedPatrols(
       segments: a.prepared.cleaned.segments,
       rules: a.rules,
     })),
+    { fingerprints: new Map([...units.values()].map((u) => [u.county_code ?? '', u.plan_fingerprint])) },
   )
   // Every point, the segments and the heat cells are written while the matching is computed: the
   // statement goes out now and the database works on it meanwhile (no other query comes in between).

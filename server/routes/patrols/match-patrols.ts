@@ -88,13 +88,17 @@ export interface LoadedMatching {
 export async function loadMatching(
   tx: Queryable,
   patrols: readonly PatrolToMatch[],
-  opts: { zonesPrepared?: boolean } = {},
+  opts: {
+    zonesPrepared?: boolean
+    /** the counties' plan fingerprints (countyPlanFingerprint) when the caller read them in this transaction */
+    fingerprints?: ReadonlyMap<string, string>
+  } = {},
 ): Promise<LoadedMatching> {
   const days: MatchDay[] = []
   for (const p of patrols) days.push(...patrolDays(p))
   const fingerprints = new Map<string, string>()
   for (const county of new Set(days.map((d) => d.countyCode)))
-    fingerprints.set(county, await countyPlanFingerprint(tx, county))
+    fingerprints.set(county, opts.fingerprints?.get(county) ?? (await countyPlanFingerprint(tx, county)))
   if (!opts.zonesPrepared) {
     const counties = new Map(days.map((d) => [`${d.countyCode}/${d.srid}`, d]))
     for (const d of counties.values()) {

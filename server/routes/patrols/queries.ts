@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/port.js'
 import type { PatrolSummary } from './schemas.js'
+import { planFingerprintSql } from './swath-pieces.js'
 
 /**
  * Turns JIT compilation off for the rest of the transaction. PostGIS declares its functions with
@@ -21,13 +22,15 @@ export interface UnitForPatrol {
   /** A point of the county (its boundary, else its zones; null without either), for the metric CRS. */
   county_lon: number | null
   county_lat: number | null
+  /** the county's filed plans (countyPlanFingerprint), read with the unit */
+  plan_fingerprint: string
 }
 
 /** The unit (under the caller's jurisdiction) and its county: the first six digits of its code. */
 export async function findUnitForPatrol(tx: Queryable, unitId: string): Promise<UnitForPatrol | undefined> {
   const res = await tx.query<UnitForPatrol>(
     `SELECT u.id, u.name, u.kind, u.division_code, d.code AS county_code, d.level AS county_level,
-            ST_X(c.point) AS county_lon, ST_Y(c.point) AS county_lat
+            ST_X(c.point) AS county_lon, ST_Y(c.point) AS county_lat, ${planFingerprintSql('d.code')} AS plan_fingerprint
        FROM units u
        LEFT JOIN divisions d ON d.code = left(u.division_code, 6)
        -- where the county is: its boundary, else the middle of its zones (so every patrol of the

@@ -170,12 +170,18 @@ async function readCellPieces(
  * they are in force. Equal fingerprints, equal zones in force on every day.
  */
 export async function countyPlanFingerprint(tx: Queryable, countyCode: string): Promise<string> {
-  const res = await tx.query<{ fp: string | null }>(
-    `SELECT md5(string_agg(concat_ws('@', id, status, effective_from, effective_to, filed_at), ',' ORDER BY id)) AS fp
-       FROM zone_plans WHERE division_code = $1::text AND status IN ('filed', 'superseded')`,
-    [countyCode],
-  )
+  const res = await tx.query<{ fp: string }>(`SELECT ${planFingerprintSql('$1::text')} AS fp`, [countyCode])
   return res.rows[0]?.fp ?? ''
+}
+
+/**
+ * SQL of the fingerprint of the filed plans of the county whose code `county` gives, as
+ * countyPlanFingerprint answers it (a query that reads the county anyway answers it too).
+ */
+export function planFingerprintSql(county: string): string {
+  return `coalesce((SELECT md5(string_agg(concat_ws('@', fp.id, fp.status, fp.effective_from, fp.effective_to,
+                                                   fp.filed_at), ',' ORDER BY fp.id))
+                      FROM zone_plans fp WHERE fp.division_code = ${county} AND fp.status IN ('filed', 'superseded')), '')`
 }
 
 export interface PieceShapeRow {
