@@ -1,15 +1,19 @@
 /**
- * countFixesOutsideCounties against the statement it replaced (every fix dumped and tested) and
- * against testing each segment line with ST_Covers first, on a database that holds patrols (a copy
- * of a database with the demo month loaded): every patrol's stored segments, one patrol per call and
- * 32 per call, JIT off as in the ingest. Checks that all three answer the same for every patrol.
+ * Counting a patrol's fixes outside its county: the product's test in this process against the
+ * county's prepared boundary (county-boundaries.ts) against the statements it replaced (every fix
+ * dumped and tested; each segment's line, or its box, tested with ST_Covers first), on a database
+ * that holds patrols (a copy of a database with the demo month loaded): every patrol's stored
+ * segments, one patrol per call and 32 per call, JIT off as in the ingest. Checks that all answer
+ * the same for every patrol.
  *
  *   DATABASE_URL=postgres://…/lp_copy npx tsx scripts/bench/outside-county.ts
  */
 import { performance } from 'node:perf_hooks'
 import { createPgDb } from '../../server/db/pg-adapter.js'
 import type { Queryable } from '../../server/db/port.js'
-import { countFixesOutsideCounties, disableJit } from '../../server/routes/patrols/queries.js'
+import { lineStringMFromEwkb } from '../../server/domain/coverage/ewkb.js'
+import { countFixesOutside, countyBoundary } from '../../server/routes/patrols/county-boundaries.js'
+import { disableJit } from '../../server/routes/patrols/queries.js'
 import { statsOf } from './harness.js'
 
 type Counter = (tx: Queryable, patrols: { countyCode: string; segments: string[] }[]) => Promise<number[]>
@@ -47,10 +51,44 @@ const lineCoversFirst: Counter = async (tx, patrols) => {
   return out
 }
 
+/** Each segment's box tested with ST_Covers first (the product's statement until stop 13). */
+const boxCoversFirst: Counter = async (tx, patrols) => {
+  const index = patrols.flatMap((p, i) => p.segments.map(() => i))
+  const res = await tx.query<{ i: number; n: number }>(
+    `WITH segment AS (
+       SELECT s.i, d.boundary, ST_Force2D(s.hex::geometry) AS geom
+         FROM unnest($1::integer[], $2::text[], $3::text[]) AS s(i, code, hex)
+         JOIN divisions d ON d.code = s.code AND d.boundary IS NOT NULL),
+     uncovered AS MATERIALIZED (SELECT i, boundary, geom FROM segment WHERE NOT ST_Covers(boundary, ST_Envelope(geom)))
+     SELECT u.i, count(*)::integer AS n FROM uncovered u, ST_DumpPoints(u.geom) AS p
+      WHERE NOT ST_Intersects(u.boundary, p.geom) GROUP BY u.i`,
+    [index, index.map((i) => patrols[i]!.countyCode), patrols.flatMap((p) => p.segments)],
+  )
+  const out = patrols.map(() => 0)
+  for (const r of res.rows) out[r.i] = r.n
+  return out
+}
+
+/** The product: the county's row version read, the boundary prepared once, the fixes tested here. */
+const preparedBoundary: Counter = async (tx, patrols) => {
+  const out: number[] = []
+  for (const p of patrols) {
+    const version = await tx.query<{ v: string }>(
+      `SELECT xmin::text AS v FROM divisions WHERE code = $1::text`,
+      [p.countyCode],
+    )
+    const boundary = await countyBoundary(tx, p.countyCode, version.rows[0]!.v)
+    const segments = p.segments.map((hex) => lineStringMFromEwkb(Buffer.from(hex, 'hex')))
+    out.push(countFixesOutside(boundary, segments))
+  }
+  return out
+}
+
 const COUNTERS: [string, Counter][] = [
   ['every fix (before)', everyFix],
   ['segment line ST_Covers first', lineCoversFirst],
-  ['segment box ST_Covers first (countFixesOutsideCounties)', countFixesOutsideCounties],
+  ['segment box ST_Covers first', boxCoversFirst],
+  ['prepared boundary in Node (countFixesOutside)', preparedBoundary],
 ]
 
 async function main() {

@@ -3,10 +3,10 @@ import type { Queryable } from '../../server/db/port.js'
 import { createScopedDb } from '../../server/db/scoped-db.js'
 import { lineStringMHex } from '../../server/domain/coverage/ewkb.js'
 import { insertDivision } from '../../server/routes/divisions/queries.js'
+import { countFixesOutside } from '../../server/routes/patrols/county-boundaries.js'
 import {
-  countFixesOutsideCounties,
-  countFixesOutsideCounty,
   ensurePointPartitions,
+  findUnitForPatrol,
   insertPointSets,
   type PointRow,
 } from '../../server/routes/patrols/queries.js'
@@ -14,7 +14,7 @@ import { createTestContext, type TestContext } from './support/test-app.js'
 
 // Raw points stored as one row per patrol and month (patrol_point_sets, migrations/0013), read
 // back row by row through the patrol_points view under row-level security; and the count of
-// fixes outside the county, answered per patrol in one statement.
+// fixes outside the county, tested in this process against the county's prepared boundary.
 
 let ctx: TestContext
 const A = '00000000-0000-4000-8000-00000000000a'
@@ -181,10 +181,14 @@ describe('patrol_point_sets', () => {
 
 describe('fixes outside the county', () => {
   const t0 = ms('2026-10-05T01:00:00Z')
-  const line = (...lonLat: [number, number][]) =>
-    lineStringMHex(lonLat.map(([lon, lat], i) => ({ lon, lat, time: t0 + i * 10_000 })))
+  const line = (...lonLat: [number, number][]) => lonLat.map(([lon, lat]) => ({ lon, lat }))
   // 510199 is 103.9–104.1 °E × 29.9–30.1 °N; 510198 is 104.1–104.3 °E beside it.
-  const CASES: { name: string; county: string; segments: string[]; outside: number }[] = [
+  const CASES: {
+    name: string
+    county: string
+    segments: { lon: number; lat: number }[][]
+    outside: number
+  }[] = [
     {
       name: 'inside',
       county: '510199',
@@ -212,79 +216,129 @@ describe('fixes outside the county', () => {
       outside: 3,
     },
     {
-      // every fix inside the U, the leg between the arms crosses the notch: not covered, nothing outside
+      // every fix inside the U, the leg between the arms crosses the notch: nothing outside
       name: 'a leg across a notch with every fix inside',
       county: '510197',
       segments: [line([104.52, 30.05], [104.58, 30.05]), line([104.51, 30.01], [104.59, 30.09])],
       outside: 0,
     },
     {
-      name: 'a division without a boundary',
-      county: '510199001',
-      segments: [line([110, 40], [111, 41])],
-      outside: 0,
+      name: "in the notch, on its rim and on the U's inner corners",
+      county: '510197',
+      segments: [line([104.55, 30.05], [104.54, 30.05], [104.56, 30.02], [104.55, 30.02], [104.55, 30.1])],
+      // the notch's middle and the open mouth at its top are outside
+      outside: 2,
     },
     { name: 'no segment', county: '510199', segments: [], outside: 0 },
   ]
+  // a U-shaped county: 104.5–104.6 °E × 30.0–30.1 °N less the notch 104.54–104.56 × 30.02–30.1,
+  // with a hole 104.51–104.53 × 30.03–30.05 in its west arm
+  const U = [
+    [104.5, 30],
+    [104.6, 30],
+    [104.6, 30.1],
+    [104.56, 30.1],
+    [104.56, 30.02],
+    [104.54, 30.02],
+    [104.54, 30.1],
+    [104.5, 30.1],
+    [104.5, 30],
+  ]
+  const HOLE = [
+    [104.51, 30.03],
+    [104.51, 30.05],
+    [104.53, 30.05],
+    [104.53, 30.03],
+    [104.51, 30.03],
+  ]
 
   beforeAll(async () => {
-    // a U-shaped county: 104.5–104.6 °E × 30.0–30.1 °N less the notch 104.54–104.56 × 30.02–30.1
     await createScopedDb(ctx.db, '').transaction((tx) =>
       insertDivision(tx, {
         code: '510197',
         name: '凹县',
         level: 'county',
         parent_code: '510100',
-        boundary: {
-          type: 'Polygon',
-          coordinates: [
-            [
-              [104.5, 30],
-              [104.6, 30],
-              [104.6, 30.1],
-              [104.56, 30.1],
-              [104.56, 30.02],
-              [104.54, 30.02],
-              [104.54, 30.1],
-              [104.5, 30.1],
-              [104.5, 30],
-            ],
-          ],
-        },
+        boundary: { type: 'Polygon', coordinates: [U] },
       } as never),
+    )
+    await createScopedDb(ctx.db, '').transaction((tx) =>
+      insertDivision(tx, { code: '510196', name: '无界县', level: 'county', parent_code: '510100' } as never),
     )
   })
 
-  /** The statement countFixesOutsideCounty ran before: every fix tested against the boundary. */
-  const everyFix = (tx: Queryable, county: string, segments: string[]) =>
+  /** The independent reference: every fix tested against the stored boundary by PostGIS. */
+  const everyFix = (tx: Queryable, county: string, segments: { lon: number; lat: number }[][]) =>
     tx
       .query<{ n: number }>(
         `SELECT count(*)::integer AS n
            FROM divisions d, unnest($2::text[]) AS s(hex), ST_DumpPoints(s.hex::geometry) AS p
           WHERE d.code = $1::text AND d.boundary IS NOT NULL AND NOT ST_Intersects(d.boundary, ST_Force2D(p.geom))`,
-        [county, segments],
+        [county, segments.map((seg) => lineStringMHex(seg.map((f, i) => ({ ...f, time: t0 + i * 10_000 }))))],
       )
       .then((r) => r.rows[0]!.n)
 
-  it('answers per patrol in one call what testing every fix answers', async () => {
+  const outsideOf = async (tx: Queryable, county: string, segments: { lon: number; lat: number }[][]) => {
+    const unit = await tx.query<{ id: string }>(
+      `INSERT INTO units (name, kind, division_code) VALUES ($1::text, 'station', $2::text)
+       ON CONFLICT (division_code, name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [`边界测试站 ${county}`, county],
+    )
+    const found = await findUnitForPatrol(tx, unit.rows[0]!.id)
+    return countFixesOutside(found!.county_boundary, segments)
+  }
+
+  it('counts what PostGIS counts fix by fix: edges, corners, a notch, no boundary', async () => {
     await createScopedDb(ctx.db, '51').transaction(async (tx) => {
-      const batch = await countFixesOutsideCounties(
-        tx,
-        CASES.map((c) => ({ countyCode: c.county, segments: c.segments })),
-      )
-      const reference: number[] = []
-      for (const c of CASES) reference.push(await everyFix(tx, c.county, c.segments))
-      expect(Object.fromEntries(CASES.map((c, i) => [c.name, batch[i]]))).toEqual(
-        Object.fromEntries(CASES.map((c) => [c.name, c.outside])),
-      )
-      expect(batch).toEqual(reference)
+      for (const c of CASES) {
+        const reference = await everyFix(tx, c.county, c.segments)
+        expect(reference, c.name).toBe(c.outside)
+        expect(await outsideOf(tx, c.county, c.segments), c.name).toBe(reference)
+      }
+      // far away from a county with a boundary, and from one without
+      expect(await outsideOf(tx, '510199', [line([110, 40], [111, 41])])).toBe(2)
+      expect(await outsideOf(tx, '510196', [line([110, 40], [111, 41])])).toBe(0)
     })
   })
 
-  it('answers the same one patrol at a time', async () => {
-    await createScopedDb(ctx.db, '51').transaction(async (tx) => {
-      for (const c of CASES)
-        expect(await countFixesOutsideCounty(tx, c.county, c.segments), c.name).toBe(c.outside)
-    })
+  it('agrees with ST_Intersects on random fixes, vertices and edge points; sees a changed boundary', async () => {
+    // a deterministic scatter over and around the U, with every vertex and edge midpoint of the
+    // shell and the hole
+    let seed = 7
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    const fixes: { lon: number; lat: number }[] = []
+    for (let i = 0; i < 3000; i++) fixes.push({ lon: 104.49 + random() * 0.12, lat: 29.99 + random() * 0.12 })
+    for (const ring of [U, HOLE])
+      ring.forEach(([lon, lat], i) => {
+        fixes.push({ lon: lon!, lat: lat! })
+        const [nlon, nlat] = ring[(i + 1) % ring.length]!
+        fixes.push({ lon: (lon! + nlon!) / 2, lat: (lat! + nlat!) / 2 })
+      })
+    await createScopedDb(ctx.db, '')
+      .transaction(async (tx) => {
+        const before = await everyFix(tx, '510197', [fixes])
+        expect(await outsideOf(tx, '510197', [fixes])).toBe(before)
+        // the boundary changes (a hole is cut): the next post sees the new one
+        await tx.query(
+          `UPDATE divisions SET boundary = ST_Multi(ST_GeomFromGeoJSON($1::text))::geometry(MultiPolygon, 4326)
+          WHERE code = '510197'`,
+          [
+            JSON.stringify({
+              type: 'Polygon',
+              coordinates: [U, HOLE],
+              crs: { type: 'name', properties: { name: 'EPSG:4326' } },
+            }),
+          ],
+        )
+        const withHole = await everyFix(tx, '510197', [fixes])
+        expect(await outsideOf(tx, '510197', [fixes])).toBe(withHole)
+        expect(withHole).toBeGreaterThan(before)
+        throw new Rollback()
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof Rollback)) throw e
+      })
   })
 })
+
+class Rollback extends Error {}

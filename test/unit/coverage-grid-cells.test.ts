@@ -4,7 +4,7 @@ import { metricCrsFor } from '../../server/domain/coverage/metric-crs.js'
 import { hashPatrolContent } from '../../server/domain/coverage/content-hash.js'
 
 const opts = { cellSizeM: 100, sightRadiusM: 50, dayOf: () => '2026-05-04' }
-const at = (x: number, y: number, s: number) => ({ x, y, time: s * 1000 })
+const at = (x: number, y: number, s: number) => ({ x, y, t: s * 1000 })
 
 describe('heat cells', () => {
   it('a leg along a row of cells puts its length and time in each cell it crosses, and the swath reaches the neighbours', () => {

@@ -47,3 +47,53 @@ export function lineStringMFromEwkb(wkb: Uint8Array): { lon: number; lat: number
   }
   return out
 }
+
+/**
+ * The rings of a Polygon or MultiPolygon from its (E)WKB (ST_AsBinary), each as flat
+ * [x0, y0, x1, y1, …] (Z and M dropped), shells and holes alike. Throws on any other type.
+ */
+export function polygonRingsFromWkb(wkb: Uint8Array): Float64Array[] {
+  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength)
+  const rings: Float64Array[] = []
+  let at = 0
+  const header = () => {
+    const le = view.getUint8(at) === 1
+    const type = view.getUint32(at + 1, le)
+    at += 5
+    if (type & 0x20000000) at += 4
+    // EWKB flags (Z 0x80000000, M 0x40000000) or ISO codes (1000s Z, 2000s M, 3000s ZM)
+    const flagged = type & 0x0fffffff
+    const base = flagged % 1000
+    const dims =
+      2 +
+      (type & 0x80000000 || (flagged >= 1000 && flagged < 2000) || flagged >= 3000 ? 1 : 0) +
+      (type & 0x40000000 || flagged >= 2000 ? 1 : 0)
+    return { le, base, dims }
+  }
+  const polygon = (le: boolean, dims: number) => {
+    const count = view.getUint32(at, le)
+    at += 4
+    for (let r = 0; r < count; r++) {
+      const n = view.getUint32(at, le)
+      at += 4
+      const ring = new Float64Array(2 * n)
+      for (let i = 0; i < n; i++, at += 8 * dims) {
+        ring[2 * i] = view.getFloat64(at, le)
+        ring[2 * i + 1] = view.getFloat64(at + 8, le)
+      }
+      rings.push(ring)
+    }
+  }
+  const top = header()
+  if (top.base === 3) polygon(top.le, top.dims)
+  else if (top.base === 6) {
+    const parts = view.getUint32(at, top.le)
+    at += 4
+    for (let p = 0; p < parts; p++) {
+      const part = header()
+      if (part.base !== 3) throw new Error(`not a polygon in a MultiPolygon (WKB type ${part.base})`)
+      polygon(part.le, part.dims)
+    }
+  } else throw new Error(`not a Polygon or MultiPolygon (WKB type ${top.base})`)
+  return rings
+}

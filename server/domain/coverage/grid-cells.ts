@@ -11,7 +11,7 @@ export interface TimedXY {
   x: number
   y: number
   /** epoch ms */
-  time: number
+  t: number
 }
 
 export interface GridCellWeight {
@@ -71,10 +71,10 @@ export function findTrackCells(
     for (let i = 1; i < segment.length; i++) {
       const a = segment[i - 1] as TimedXY
       const b = segment[i] as TimedXY
-      const day = options.dayOf(a.time)
+      const day = options.dayOf(a.t)
       let cells = days.get(day)
       if (!cells) days.set(day, (cells = new Map()))
-      const dtS = (b.time - a.time) / 1000
+      const dtS = (b.t - a.t) / 1000
       const dx = b.x - a.x
       const dy = b.y - a.y
       const len = Math.hypot(dx, dy)

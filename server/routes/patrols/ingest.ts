@@ -1,11 +1,10 @@
-import proj4 from 'proj4'
 import type { Queryable } from '../../db/port.js'
 import type { ScopedDb } from '../../db/scoped-db.js'
 import { conflict, notFound, unprocessable, type ProblemDetailItem } from '../../errors.js'
 import { beijingDateOf, beijingDaysSpanned, type DayWindow } from '../../domain/coverage/beijing-days.js'
 import { hashPatrolContent } from '../../domain/coverage/content-hash.js'
 import { lineStringMHex } from '../../domain/coverage/ewkb.js'
-import { findTrackCells, GRID_CELL_SIZE_M } from '../../domain/coverage/grid-cells.js'
+import { findTrackCells, GRID_CELL_SIZE_M, type TimedXY } from '../../domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
 import { MAX_SPEED_KMH_BY_KIND, type PatrolKind } from '../../domain/coverage/patrol-kinds.js'
 import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
@@ -18,10 +17,10 @@ import { parseGpxTrack } from '../../domain/track/parse-gpx-track.js'
 import { haversineM } from '../../domain/track/haversine-m.js'
 import type { RawTrack } from '../../domain/track/raw-track.js'
 import { TrackInputError } from '../../domain/track/track-errors.js'
-import { computeMatching, loadMatching } from './match-patrols.js'
+import { countFixesOutside } from './county-boundaries.js'
+import { computeMatching, loadMatching, projectSegments } from './match-patrols.js'
 import { storeMatches } from './match.js'
 import {
-  countFixesOutsideCounty,
   ensurePointPartitions,
   findPatrolByExternalId,
   findStaffOutsideCounty,
@@ -210,6 +209,25 @@ export async function storePreparedPatrols(
     const [from, to] = timeRange(kept)
     await ensurePointPartitions(tx, from, to)
   }
+  // (each patrol projected to its county's metric CRS once, for its heat cells and its matching)
+  const metric = new Map<AdmittedPatrol, TimedXY[][]>()
+  const metricOf = (a: AdmittedPatrol) => {
+    let m = metric.get(a)
+    if (!m) metric.set(a, (m = projectSegments(a.prepared.cleaned.segments, a.metric.srid)))
+    return m
+  }
+  // Every point, the segments and the heat cells are written while the matching is read and
+  // computed: the statement goes out now and the database works on it meanwhile (matching reads
+  // nothing once the county's pieces are in this process's memory; a read it needs waits its turn).
+  const written = insertTrackRows(tx, {
+    sets: admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
+    segments: admitted.flatMap((a) =>
+      a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county })),
+    ),
+    cells: admitted.flatMap((a) => patrolCells(a, metricOf(a))),
+  })
+  // (awaited below; until then a failure must not count as an unhandled rejection)
+  written.catch(() => {})
   const loaded = await loadMatching(
     tx,
     admitted.map((a) => ({
@@ -218,21 +236,11 @@ export async function storePreparedPatrols(
       srid: a.metric.srid,
       countsForFrequency: a.countsForFrequency,
       segments: a.prepared.cleaned.segments,
+      metric: metricOf(a),
       rules: a.rules,
     })),
     { fingerprints: new Map([...units.values()].map((u) => [u.county_code ?? '', u.plan_fingerprint])) },
   )
-  // Every point, the segments and the heat cells are written while the matching is computed: the
-  // statement goes out now and the database works on it meanwhile (no other query comes in between).
-  const written = insertTrackRows(tx, {
-    sets: admitted.map((a) => pointSet(a.patrolId, a.county, a.prepared.wgs84, a.prepared.cleaned)),
-    segments: admitted.flatMap((a) =>
-      a.segments.map((s) => ({ ...s, patrolId: a.patrolId, divisionCode: a.county })),
-    ),
-    cells: admitted.flatMap((a) => patrolCells(a)),
-  })
-  // (awaited below; until then a failure must not count as an unhandled rejection)
-  written.catch(() => {})
   const { visits, covers } = computeMatching(loaded)
   await written
   // a single new patrol's summary comes back from the statement that stores its visits
@@ -323,11 +331,7 @@ async function admitPatrol(
     points: segment.length,
     lengthM: segmentLengthM(segment),
   }))
-  const outside = await countFixesOutsideCounty(
-    tx,
-    county,
-    segments.map((s) => s.hex),
-  )
+  const outside = countFixesOutside(unit.county_boundary, cleaned.segments)
   const staffCount = new Set(submission.staff.map((s) => s.toLowerCase())).size
   const countsForFrequency = staffCount >= rules.patrol.min_staff
   const flags: string[] = []
@@ -491,19 +495,12 @@ function segmentLengthM(segment: readonly { lon: number; lat: number }[]): numbe
   return sum
 }
 
-/** The patrol's heat cells (grid-cells.ts): metres and seconds per 100 m cell and Beijing day. */
-function patrolCells(a: AdmittedPatrol): CellRow[] {
-  const project = proj4('EPSG:4326', a.metric.proj4)
-  const segments = a.prepared.cleaned.segments.map((segment) =>
-    segment.map((p) => {
-      const [x, y] = project.forward([p.lon, p.lat]) as [number, number]
-      return { x, y, time: p.time }
-    }),
-  )
+/** The patrol's heat cells (grid-cells.ts) from its projected segments: metres and seconds per 100 m cell and Beijing day. */
+function patrolCells(a: AdmittedPatrol, segments: readonly (readonly TimedXY[])[]): CellRow[] {
   const cells = findTrackCells(segments, {
     cellSizeM: GRID_CELL_SIZE_M,
     sightRadiusM: a.rules.visit.sight_radius_m,
-    dayOf: dayFinder(beijingDaysSpanned(segments[0]![0]!.time, segments.at(-1)!.at(-1)!.time)),
+    dayOf: dayFinder(beijingDaysSpanned(segments[0]![0]!.t, segments.at(-1)!.at(-1)!.t)),
   })
   return cells.map((c) => ({
     patrolId: a.patrolId,

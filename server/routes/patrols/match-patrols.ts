@@ -38,7 +38,23 @@ export interface PatrolToMatch {
   /** enough staff: its swath joins the period coverage (a patrol that does not count adds no cells) */
   countsForFrequency: boolean
   segments: readonly (readonly Pick<CleanPoint, 'lon' | 'lat' | 'time'>[])[]
+  /** the same fixes already projected to `srid` (projectSegments), when the caller has them */
+  metric?: readonly (readonly TimedXY[])[]
   rules: RuleSet
+}
+
+/** Segments of WGS84 fixes in the metric CRS `srid`, each fix with its time. */
+export function projectSegments(
+  segments: readonly (readonly Pick<CleanPoint, 'lon' | 'lat' | 'time'>[])[],
+  srid: number,
+): TimedXY[][] {
+  const project = proj4('EPSG:4326', metricCrsForSrid(srid).proj4)
+  return segments.map((segment) =>
+    segment.map((f) => {
+      const [x, y] = project.forward([f.lon, f.lat]) as [number, number]
+      return { x, y, t: f.time }
+    }),
+  )
 }
 
 /**
@@ -247,13 +263,7 @@ export class CoverSet {
 function patrolDays(p: PatrolToMatch): MatchDay[] {
   const kept = p.segments.flat()
   if (kept.length === 0) return []
-  const project = proj4('EPSG:4326', metricCrsForSrid(p.srid).proj4)
-  const metric = p.segments.map((segment) =>
-    segment.map((f) => {
-      const [x, y] = project.forward([f.lon, f.lat]) as [number, number]
-      return { x, y, t: f.time }
-    }),
-  )
+  const metric = p.metric ?? projectSegments(p.segments, p.srid)
   const { frequency } = p.rules.patrol
   const out: MatchDay[] = []
   for (const day of beijingDaysSpanned(kept[0]!.time, kept[kept.length - 1]!.time)) {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/port.js'
 import type { PatrolSummary } from './schemas.js'
+import { countyBoundary, type CountyBoundary } from './county-boundaries.js'
 import { planFingerprintSql } from './swath-pieces.js'
 
 /**
@@ -22,27 +23,46 @@ export interface UnitForPatrol {
   /** A point of the county (its boundary, else its zones; null without either), for the metric CRS. */
   county_lon: number | null
   county_lat: number | null
+  /** the county's boundary (county-boundaries.ts), when it has one */
+  county_boundary: CountyBoundary | undefined
   /** the county's filed plans (countyPlanFingerprint), read with the unit */
   plan_fingerprint: string
 }
 
-/** The unit (under the caller's jurisdiction) and its county: the first six digits of its code. */
+/**
+ * The unit (under the caller's jurisdiction) and its county: the first six digits of its code. The
+ * county's boundary comes from this process's copy while the county's row is unchanged.
+ */
 export async function findUnitForPatrol(tx: Queryable, unitId: string): Promise<UnitForPatrol | undefined> {
-  const res = await tx.query<UnitForPatrol>(
+  const res = await tx.query<
+    Omit<UnitForPatrol, 'county_boundary'> & { county_version: string | null; has_boundary: boolean | null }
+  >(
     `SELECT u.id, u.name, u.kind, u.division_code, d.code AS county_code, d.level AS county_level,
+            d.xmin::text AS county_version, d.boundary IS NOT NULL AS has_boundary,
             ST_X(c.point) AS county_lon, ST_Y(c.point) AS county_lat, ${planFingerprintSql('d.code')} AS plan_fingerprint
        FROM units u
        LEFT JOIN divisions d ON d.code = left(u.division_code, 6)
-       -- where the county is: its boundary, else the middle of its zones (so every patrol of the
-       -- county is measured in the same metric CRS)
+       -- a county without a boundary is placed at the middle of its zones (so that every patrol of
+       -- the county is measured in the same metric CRS); one with a boundary, on the boundary
        LEFT JOIN LATERAL (
-            SELECT coalesce(ST_PointOnSurface(d.boundary),
-                            (SELECT ST_Centroid(ST_Extent(z.geom)::geometry) FROM zones z WHERE z.division_code = d.code))
-                   AS point) AS c ON true
+            SELECT ST_Centroid(ST_Extent(z.geom)::geometry) AS point
+              FROM zones z WHERE z.division_code = d.code AND d.boundary IS NULL) AS c ON true
       WHERE u.id = $1::uuid`,
     [unitId],
   )
-  return res.rows[0]
+  const row = res.rows[0]
+  if (!row) return undefined
+  const { county_version, has_boundary, ...unit } = row
+  const boundary =
+    has_boundary && unit.county_code && county_version
+      ? await countyBoundary(tx, unit.county_code, county_version)
+      : undefined
+  return {
+    ...unit,
+    county_lon: boundary?.lon ?? unit.county_lon,
+    county_lat: boundary?.lat ?? unit.county_lat,
+    county_boundary: boundary,
+  }
 }
 
 /** Positions (0-based) of staff ids that are not people of the county. */
@@ -72,55 +92,6 @@ export async function findPatrolByExternalId(
     [countyCode, externalId],
   )
   return res.rows[0]
-}
-
-/** Fixes of the cleaned segments (hex EWKB) outside the county boundary (0 when it has none). */
-export async function countFixesOutsideCounty(
-  tx: Queryable,
-  countyCode: string,
-  segments: readonly string[],
-): Promise<number> {
-  return (await countFixesOutsideCounties(tx, [{ countyCode, segments }]))[0]!
-}
-
-/** One patrol's cleaned segments (hex EWKB) and its county. */
-export interface PatrolSegments {
-  countyCode: string
-  segments: readonly string[]
-}
-
-/**
- * countFixesOutsideCounty for several patrols in one statement: per patrol (in order), its fixes
- * outside its county's boundary. A fix on the boundary is inside, as ST_Intersects has it.
- */
-export async function countFixesOutsideCounties(
-  tx: Queryable,
-  patrols: readonly PatrolSegments[],
-): Promise<number[]> {
-  const counts = patrols.map(() => 0)
-  const index = patrols.flatMap((p, i) => p.segments.map(() => i))
-  if (index.length === 0) return counts
-  const res = await tx.query<{ i: number; n: number }>(
-    `WITH
-     -- each segment with its patrol's county boundary (a county without one has nothing outside)
-     segment AS (
-       SELECT s.i, d.boundary, ST_Force2D(s.hex::geometry) AS geom
-         FROM unnest($1::integer[], $2::text[], $3::text[]) AS s(i, code, hex)
-         JOIN divisions d ON d.code = s.code AND d.boundary IS NOT NULL),
-     -- a segment whose bounding box the boundary covers has every fix inside or on it (the usual
-     -- case: one small polygon test per segment); only the others are taken apart fix by fix. The
-     -- box, not the line: ST_Covers of a line of a thousand fixes costs GEOS a full noding and was
-     -- slower than testing every fix (scripts/bench/outside-county.ts)
-     uncovered AS MATERIALIZED (
-       SELECT i, boundary, geom FROM segment WHERE NOT ST_Covers(boundary, ST_Envelope(geom)))
-     SELECT u.i, count(*)::integer AS n
-       FROM uncovered u, ST_DumpPoints(u.geom) AS p
-      WHERE NOT ST_Intersects(u.boundary, p.geom)
-      GROUP BY u.i`,
-    [index, index.map((i) => patrols[i]!.countyCode), patrols.flatMap((p) => p.segments)],
-  )
-  for (const row of res.rows) counts[row.i] = row.n
-  return counts
 }
 
 /**
