@@ -12,7 +12,7 @@ import {
 } from '../routes/patrols/ingest.js'
 import { ensureCountyZonesPrepared } from '../routes/patrols/match.js'
 import { countyPlanFingerprint } from '../routes/patrols/swath-pieces.js'
-import { findUnitForPatrol, vacuumLiveFigures } from '../routes/patrols/queries.js'
+import { ensurePointPartitions, findUnitForPatrol, vacuumLiveFigures } from '../routes/patrols/queries.js'
 import { readDemoJson } from './demo-files.js'
 import { DEMO_COUNTY, keyIds } from './demo-zones.js'
 import type { DemoContext, DemoStep } from './load-demo.js'
@@ -66,7 +66,13 @@ export async function loadDemoPatrols(
   const now = await demoNow(dir)
   const concurrency = Math.max(1, opts.concurrency ?? (db.kind === 'postgres' ? 2 : 1))
   const { ids, existing } = await scoped.transaction(async (tx) => {
-    if (concurrency > 1) await prepareCountyPieces(tx, dir)
+    if (concurrency > 1) {
+      await prepareCountyPieces(tx, dir)
+      // the month's point partitions made before the batches run: the first batch would make them
+      // and hold the table's lock to its end, and the other batches would wait for it
+      const [from, to] = await demoMonthSpan(dir)
+      await ensurePointPartitions(tx, from, to)
+    }
     const existing = await tx.query<{ external_id: string }>(
       'SELECT external_id FROM patrols WHERE division_code = $1::text',
       [DEMO_COUNTY],
@@ -182,6 +188,14 @@ function toSubmission(
     track: p.track,
     trackPath: '/track',
   }
+}
+
+/** The demo month (UTC epoch ms), a day wider on each side: its patrols' fixes all fall in it. */
+async function demoMonthSpan(dir: string): Promise<[number, number]> {
+  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
+  const [y, m] = (manifest.month ?? '2026-10').split('-').map(Number) as [number, number]
+  const day = 86_400_000
+  return [Date.UTC(y, m - 1, 1) - day, Date.UTC(y, m, 1) + day]
 }
 
 /**

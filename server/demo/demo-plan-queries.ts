@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/port.js'
 import { deriveOtherZones } from '../routes/plans/derive.js'
+import { prepareFiledCountyZones } from '../routes/patrols/match.js'
 import { markFiled, markSubmitted, requirePlan } from '../routes/plans/queries.js'
 
 export async function derivePlanOther(tx: Queryable, planId: string): Promise<void> {
@@ -12,4 +13,6 @@ export async function fileDemoPlan(tx: Queryable, planId: string): Promise<void>
   await markSubmitted(tx, planId, null)
   const plan = await requirePlan(tx, planId)
   await markFiled(tx, plan, { personId: null, divisionCode: '510100' })
+  // as filing through the API does
+  await prepareFiledCountyZones(tx, plan.division_code)
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createScopedDb } from '../../server/db/scoped-db.js'
 import { geodesicAreaM2 } from '../../server/domain/geo/areas.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 import { snapshotDatabase } from './support/snapshot.js'
@@ -167,6 +168,20 @@ describe('plan workflow: draft → submitted → filed → superseded; zones in 
     })
     expect(filed.statusCode, filed.body).toBe(200)
     expect(filed.json().status).toBe('filed')
+    // filing cut the plan's zones into their metric pieces for matching: the pieces tile the zone
+    const pieces = await createScopedDb(ctx.db, '').transaction((tx) =>
+      tx.query<{ zones: number; pieces: number; piece_area: number; zone_area: number }>(
+        `SELECT count(DISTINCT m.zone_id)::integer AS zones, count(p.*)::integer AS pieces,
+                sum(ST_Area(p.geom)) AS piece_area, sum(DISTINCT ST_Area(ST_Transform(z.geom, m.srid))) AS zone_area
+           FROM zones z JOIN zone_metric m ON m.zone_id = z.id JOIN zone_pieces p ON p.zone_id = z.id AND p.srid = m.srid
+          WHERE z.plan_id = $1::uuid`,
+        [first],
+      ),
+    )
+    const cut = pieces.rows[0]!
+    expect(cut.zones).toBe(1)
+    expect(cut.pieces).toBeGreaterThanOrEqual(1)
+    expect(Math.abs(cut.piece_area - cut.zone_area) / cut.zone_area).toBeLessThan(1e-6)
 
     const second = await newPlan('2026-07-01', '第二版')
     expect(

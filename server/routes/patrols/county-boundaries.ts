@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/port.js'
 import { polygonRingsFromWkb } from '../../domain/coverage/ewkb.js'
 import { indexBoundary, type BoundaryIndex } from '../../domain/geo/boundary-index.js'
+import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
 
 /** What a post needs of its county's boundary: a point of it (for the metric CRS) and the polygon. */
 export interface CountyBoundary {
@@ -51,4 +52,40 @@ export function countFixesOutside(
   let n = 0
   for (const segment of segments) for (const f of segment) if (!boundary.index.covers(f.lon, f.lat)) n++
   return n
+}
+
+/**
+ * SQL joining to the county row `d` its point `c.point` when it has no boundary: the middle of its
+ * zones (so that every patrol of the county is measured in the same metric CRS); a county with a
+ * boundary is placed on it (countyBoundary), and `c.point` is null.
+ */
+export function countyPlaceJoin(d: string, c: string): string {
+  return `LEFT JOIN LATERAL (
+            SELECT ST_Centroid(ST_Extent(z.geom)::geometry) AS point
+              FROM zones z WHERE z.division_code = ${d}.code AND ${d}.boundary IS NULL) AS ${c} ON true`
+}
+
+/**
+ * The metric CRS (metric-crs.ts) the county's patrols are measured in, as a post finds it
+ * (findUnitForPatrol): from a point of its boundary, else the middle of its zones; undefined with
+ * neither.
+ */
+export async function countyMetricSrid(tx: Queryable, code: string): Promise<number | undefined> {
+  const res = await tx.query<{
+    version: string
+    has_boundary: boolean
+    lon: number | null
+    lat: number | null
+  }>(
+    `SELECT d.xmin::text AS version, d.boundary IS NOT NULL AS has_boundary, ST_X(c.point) AS lon, ST_Y(c.point) AS lat
+       FROM divisions d ${countyPlaceJoin('d', 'c')}
+      WHERE d.code = $1::text`,
+    [code],
+  )
+  const row = res.rows[0]
+  if (!row) return undefined
+  const boundary = row.has_boundary ? await countyBoundary(tx, code, row.version) : undefined
+  const lon = boundary?.lon ?? row.lon
+  const lat = boundary?.lat ?? row.lat
+  return lon == null || lat == null ? undefined : metricCrsFor(lon, lat).srid
 }

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/port.js'
 import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
 import { legInside } from '../../domain/coverage/leg-clip.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
+import { countyMetricSrid } from './county-boundaries.js'
 import { prepareZoneRoads } from './road-coverage.js'
 import { patrolSummaryOf, patrolSummarySelect, type PatrolSummaryRow } from './queries.js'
 import type { PatrolSummary } from './schemas.js'
@@ -147,6 +148,18 @@ export async function ensureCountyZonesPrepared(
   const prepared = await prepareCountyZones(tx, { ...q, from: '0001-01-01', to: '9999-12-31' })
   if (prepared === 0) preparedPlans.set(key, q.fingerprint)
   else preparedPlans.delete(key)
+}
+
+/**
+ * At filing: every zone of the county's filed plans cut into its pieces in the county's metric
+ * CRS, in the filing's transaction, so that the first patrols after it match at once (a county of
+ * 3,500 zones takes a few seconds, which the first post, or every batch of a bulk load, would
+ * otherwise wait for). A recompute the filing queues finds them done.
+ */
+export async function prepareFiledCountyZones(tx: Queryable, countyCode: string): Promise<void> {
+  const srid = await countyMetricSrid(tx, countyCode)
+  if (srid === undefined) return
+  await prepareCountyZones(tx, { countyCode, srid, from: '0001-01-01', to: '9999-12-31' })
 }
 
 /**

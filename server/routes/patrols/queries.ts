@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/port.js'
 import type { PatrolSummary } from './schemas.js'
-import { countyBoundary, type CountyBoundary } from './county-boundaries.js'
+import { countyBoundary, countyPlaceJoin, type CountyBoundary } from './county-boundaries.js'
 import { planFingerprintSql } from './swath-pieces.js'
 
 /**
@@ -42,11 +42,7 @@ export async function findUnitForPatrol(tx: Queryable, unitId: string): Promise<
             ST_X(c.point) AS county_lon, ST_Y(c.point) AS county_lat, ${planFingerprintSql('d.code')} AS plan_fingerprint
        FROM units u
        LEFT JOIN divisions d ON d.code = left(u.division_code, 6)
-       -- a county without a boundary is placed at the middle of its zones (so that every patrol of
-       -- the county is measured in the same metric CRS); one with a boundary, on the boundary
-       LEFT JOIN LATERAL (
-            SELECT ST_Centroid(ST_Extent(z.geom)::geometry) AS point
-              FROM zones z WHERE z.division_code = d.code AND d.boundary IS NULL) AS c ON true
+       ${countyPlaceJoin('d', 'c')}
       WHERE u.id = $1::uuid`,
     [unitId],
   )

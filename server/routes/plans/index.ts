@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { forbidden, notFound, unprocessable } from '../../errors.js'
 import { API_PREFIX, READERS } from '../../plugins/auth.js'
+import { prepareFiledCountyZones } from '../patrols/match.js'
 import { recomputeWorker, recordRecomputeForFiledPlan } from '../patrols/recompute.js'
 import { IdParams, problemResponses } from '../common-schemas.js'
 import { checkPlan } from './check.js'
@@ -247,6 +248,7 @@ const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
           divisionCode: request.principal.divisionCode,
         })
         const filed = (await findPlan(tx, plan.id))!
+        await prepareFiledCountyZones(tx, filed.division_code)
         // in force from a past date: the figures of the days since are recomputed in the background
         return { filed, job: await recordRecomputeForFiledPlan(tx, filed, request.principal.personId) }
       })
