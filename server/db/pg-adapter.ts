@@ -75,6 +75,7 @@ export function createPgDb(connectionString: string, opts: { max?: number } = {}
   const base = wrap(pool)
   return {
     kind: 'postgres',
+    connectionString,
     query: base.query,
     exec: base.exec,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, setup?: string): Promise<T> {

@@ -35,6 +35,8 @@ export type DbKind = 'pglite' | 'postgres'
 
 export interface Db extends Queryable {
   readonly kind: DbKind
+  /** PostgreSQL: where the pool connects (a worker thread opens its own connection there) */
+  readonly connectionString?: string
   /**
    * Runs `fn` in a transaction. `setup`: statements without parameters that open it (settings), sent
    * with BEGIN in one round trip where the driver allows.

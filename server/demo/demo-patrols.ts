@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import path from 'node:path'
 import type { Db, Queryable } from '../db/port.js'
-import { createScopedDb } from '../db/scoped-db.js'
+import { createScopedDb, type ScopedDb } from '../db/scoped-db.js'
 import { metricCrsFor } from '../domain/coverage/metric-crs.js'
 import type { PatrolKind } from '../domain/coverage/patrol-kinds.js'
 import {
@@ -29,8 +32,16 @@ interface DemoPatrolLine {
 export interface DemoPatrolsOptions {
   /** patrols per transaction (default 32) */
   batchSize?: number
-  /** transactions at once (default 2 on PostgreSQL, 1 on PGlite, whose one connection runs one at a time) */
+  /**
+   * transactions at once in this thread, without worker threads (default 2 on PostgreSQL, 1 on
+   * PGlite, whose one connection runs one at a time)
+   */
   concurrency?: number
+  /**
+   * worker threads that parse, clean and match batches, each with its own database connection
+   * (default 2 on PostgreSQL; 0 on PGlite, whose one connection lives in this thread)
+   */
+  threads?: number
   /** load only the first n patrols of the file (a subset for quick runs; `npm start` loads all) */
   limit?: number
   /** after each committed batch */
@@ -53,7 +64,7 @@ const MAX_TRIES = 6
 /**
  * The demo month's patrols, loaded through the same ingest path as POST /patrols (parse, clean,
  * store every point, match, cells), a batch of patrols per transaction and, on PostgreSQL, two
- * transactions at once. Resumable: a batch commits its patrols together, and a patrol is
+ * transactions at once, in worker threads of their own. Resumable: a batch commits its patrols together, and a patrol is
  * identified by its external_id, so a load that was interrupted skips what it already stored.
  */
 export async function loadDemoPatrols(
@@ -65,8 +76,9 @@ export async function loadDemoPatrols(
   const lines = await readPatrolLines(dir, opts.limit)
   const now = await demoNow(dir)
   const concurrency = Math.max(1, opts.concurrency ?? (db.kind === 'postgres' ? 2 : 1))
+  const threads = opts.threads ?? (db.kind === 'postgres' && db.connectionString ? DEFAULT_THREADS : 0)
   const { ids, existing } = await scoped.transaction(async (tx) => {
-    if (concurrency > 1) {
+    if (concurrency > 1 || threads > 1) {
       await prepareCountyPieces(tx, dir)
       // the month's point partitions made before the batches run: the first batch would make them
       // and hold the table's lock to its end, and the other batches would wait for it
@@ -83,35 +95,177 @@ export async function loadDemoPatrols(
   // piece-period the unit's patrols swept is written once per batch, its cells ORed in memory. Two
   // batches at once write their coverage rows each in one statement in one order, so they may wait
   // for each other but not deadlock (a deadlock elsewhere is retried).
-  const batches = batchesByUnit(lines, Math.max(1, opts.batchSize ?? 32))
+  const perUnit = batchesByUnit(lines, Math.max(1, opts.batchSize ?? 32))
 
-  let next = 0
-  let done = 0
-  let stored = 0
-  let points = 0
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!
-      const submissions = batch
-        .map((line) => JSON.parse(line) as DemoPatrolLine)
-        .filter((p) => !existing.has(p.external_id))
-        .map((p) => toSubmission(p, ids))
-      if (submissions.length > 0) {
-        const results = await withRetry(() => ingestPatrolBatch(scoped, submissions, { postedBy: null, now }))
-        for (const r of results) {
-          if (r.status !== 201) continue
-          stored++
-          points += r.points_received
-        }
-      }
-      done += batch.length
-      await opts.onProgress?.(done, lines.length)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker))
+  const context: DemoBatchContext = { ids, existing, now }
+  const { stored, points } =
+    threads > 1 && db.connectionString
+      ? await ingestInThreads(db.connectionString, interleaved(perUnit), context, threads, (done) =>
+          opts.onProgress?.(done, lines.length),
+        )
+      : await ingestHere(scoped, interleaved(perUnit), context, concurrency, (done) =>
+          opts.onProgress?.(done, lines.length),
+        )
   if (stored > 0) await vacuumLiveFigures(db)
   return { patrols: lines.length, stored, points }
 }
+
+/** What every batch needs: the demo's ids, the patrols stored before, the demo's "now". */
+export interface DemoBatchContext {
+  ids: { units: Map<string, string>; people: Map<string, string> }
+  existing: Set<string>
+  now: number
+}
+
+const DEFAULT_THREADS = 2
+
+/**
+ * One batch (lines of patrols.ndjson) through ingestPatrolBatch in one transaction, those stored
+ * before skipped; a deadlock or serialization failure rolls it back and tries it again.
+ */
+export async function ingestDemoBatch(
+  scoped: ScopedDb,
+  batch: readonly string[],
+  context: DemoBatchContext,
+): Promise<{ stored: number; points: number }> {
+  const submissions = batch
+    .map((line) => JSON.parse(line) as DemoPatrolLine)
+    .filter((p) => !context.existing.has(p.external_id))
+    .map((p) => toSubmission(p, context.ids))
+  let stored = 0
+  let points = 0
+  if (submissions.length === 0) return { stored, points }
+  const results = await withRetry(() =>
+    ingestPatrolBatch(scoped, submissions, { postedBy: null, now: context.now }),
+  )
+  for (const r of results) {
+    if (r.status !== 201) continue
+    stored++
+    points += r.points_received
+  }
+  return { stored, points }
+}
+
+/** The batches in this thread, `concurrency` transactions at once. */
+async function ingestHere(
+  scoped: ScopedDb,
+  batches: readonly string[][],
+  context: DemoBatchContext,
+  concurrency: number,
+  progress: (done: number) => Promise<void> | void,
+): Promise<{ stored: number; points: number }> {
+  let next = 0
+  let done = 0
+  const total = { stored: 0, points: 0 }
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!
+      const r = await ingestDemoBatch(scoped, batch, context)
+      total.stored += r.stored
+      total.points += r.points
+      done += batch.length
+      await progress(done)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker))
+  return total
+}
+
+/**
+ * The batches in worker threads (demo-patrols-worker.ts), each thread with its own connection and
+ * handed the next batch as it finishes one: parsing, cleaning and matching
+ * are CPU work that one thread cannot share, so this thread would otherwise be the bottleneck of
+ * the load. The first failure stops every thread and rejects.
+ */
+async function ingestInThreads(
+  connectionString: string,
+  batches: readonly string[][],
+  context: DemoBatchContext,
+  threads: number,
+  progress: (done: number) => Promise<void> | void,
+): Promise<{ stored: number; points: number }> {
+  const script = workerScript()
+  const workerData: DemoWorkerData = {
+    connectionString,
+    now: context.now,
+    units: [...context.ids.units],
+    people: [...context.ids.people],
+    existing: [...context.existing],
+  }
+  const workers = Array.from(
+    { length: Math.min(threads, batches.length) },
+    () => new Worker(script.code, { eval: true, workerData }),
+  )
+  let next = 0
+  let done = 0
+  const total = { stored: 0, points: 0 }
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let current: string[] | undefined
+            const give = () => {
+              current = batches[next++]
+              if (current) w.postMessage(current)
+              else resolve()
+            }
+            w.on('message', (m: DemoWorkerReply) => {
+              if ('error' in m) {
+                reject(Object.assign(new Error(m.error.message), { code: m.error.code }))
+                return
+              }
+              total.stored += m.stored
+              total.points += m.points
+              done += current!.length
+              Promise.resolve(progress(done)).then(give, reject)
+            })
+            w.on('error', reject)
+            w.on('exit', (code) => {
+              if (current !== undefined || code !== 0)
+                reject(new Error(`demo patrol worker exited (${code})`))
+            })
+            give()
+          }),
+      ),
+    )
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+  return total
+}
+
+/**
+ * The code of a worker thread that loads demo-patrols-worker: from TypeScript sources (tsx, as the
+ * server runs) through tsx's loader, registered in the worker (an `--import` of it in the worker's
+ * execArgv does not apply to a worker's modules); compiled, directly.
+ */
+function workerScript(): { code: string } {
+  const here = import.meta.url
+  if (!here.endsWith('.ts'))
+    return { code: `import(${JSON.stringify(new URL('./demo-patrols-worker.js', here).href)})` }
+  const require = createRequire(here)
+  const tsxJson = require.resolve('tsx/package.json')
+  const pkg = require(tsxJson) as { exports: Record<string, { import: { default: string } }> }
+  const api = pathToFileURL(path.join(path.dirname(tsxJson), pkg.exports['./esm/api']!.import.default)).href
+  const worker = new URL('./demo-patrols-worker.ts', here).href
+  return {
+    code: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}) })`,
+  }
+}
+
+/** What a demo patrol worker starts with. */
+export interface DemoWorkerData {
+  connectionString: string
+  now: number
+  units: [string, string][]
+  people: [string, string][]
+  existing: string[]
+}
+
+/** A worker's answer to a batch. */
+export type DemoWorkerReply =
+  { stored: number; points: number } | { error: { message: string; code?: string } }
 
 /** The same, every patrol in the caller's one transaction (DemoStep.run). */
 async function loadDemoPatrolsIn(tx: Queryable, dir: string): Promise<void> {
@@ -138,11 +292,11 @@ export const DEMO_PATROLS_STEP: DemoStep = {
 }
 
 /**
- * Batches of one unit's patrols, the units taken in turn: a station patrols its own township, so
- * two batches running at once mostly match different zones and seldom wait on (or deadlock over)
- * the same coverage rows. A deadlock that still happens is retried.
+ * Each unit's patrols in batches: a station patrols its own township, so two batches of different
+ * units running at once mostly match different zones and seldom wait on (or deadlock over) the
+ * same coverage rows (a deadlock that still happens is retried).
  */
-function batchesByUnit(lines: readonly string[], size: number): string[][] {
+function batchesByUnit(lines: readonly string[], size: number): string[][][] {
   const byUnit = new Map<string, string[]>()
   for (const line of lines) {
     const unit = /"unit_key":"([^"]*)"/.exec(line)?.[1] ?? ''
@@ -150,13 +304,18 @@ function batchesByUnit(lines: readonly string[], size: number): string[][] {
     list.push(line)
     byUnit.set(unit, list)
   }
-  const perUnit = [...byUnit.values()].map((list) => {
+  return [...byUnit.values()].map((list) => {
     const out: string[][] = []
     for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
     return out
   })
+}
+
+/** The units' batches taken in turn: one of each unit, then the next of each, … */
+function interleaved(perUnit: readonly (readonly string[][])[]): string[][] {
   const batches: string[][] = []
-  for (let round = 0; batches.length < perUnit.reduce((n, u) => n + u.length, 0); round++)
+  const total = perUnit.reduce((n, u) => n + u.length, 0)
+  for (let round = 0; batches.length < total; round++)
     for (const u of perUnit) if (u[round]) batches.push(u[round]!)
   return batches
 }
