@@ -103,10 +103,12 @@ export function rasterizePolygons(
   cell = SWATH_CELL_M,
 ): { bits: Uint8Array; count: number } {
   const bits = emptyBits(g)
-  const xs: number[] = []
-  for (let row = 0; row < g.h; row++) {
-    const yc = (g.y0 + row + 0.5) * cell
-    xs.length = 0
+  // Each edge's crossings go to the rows whose centre line it spans (found from its y-range, a row
+  // more on each side, then tested exactly), so a row looks at its own few crossings instead of
+  // every edge: two passes, counting then filling, over one flat array.
+  const rowOf = (y: number) => Math.floor(y / cell - 0.5) - g.y0
+  const counts = new Int32Array(g.h + 1)
+  const each = (visit: (row: number, x: number) => void) => {
     for (const polygon of polygons) {
       for (const ring of polygon) {
         for (let i = 0, n = ring.length; i < n - 1; i++) {
@@ -114,15 +116,40 @@ export function rasterizePolygons(
           const b = ring[i + 1]!
           const ay = a[1]!
           const by = b[1]!
-          if ((ay <= yc && yc < by) || (by <= yc && yc < ay)) {
-            xs.push(a[0]! + ((yc - ay) / (by - ay)) * (b[0]! - a[0]!))
+          if (ay === by) continue
+          const lo = Math.max(0, rowOf(Math.min(ay, by)) - 1)
+          const hi = Math.min(g.h - 1, rowOf(Math.max(ay, by)) + 1)
+          for (let row = lo; row <= hi; row++) {
+            const yc = (g.y0 + row + 0.5) * cell
+            if ((ay <= yc && yc < by) || (by <= yc && yc < ay))
+              visit(row, a[0]! + ((yc - ay) / (by - ay)) * (b[0]! - a[0]!))
           }
         }
       }
     }
-    if (xs.length < 2) continue
-    xs.sort((p, q) => p - q)
-    for (let i = 0; i + 1 < xs.length; i += 2) {
+  }
+  each((row) => counts[row + 1]!++)
+  for (let row = 0; row < g.h; row++) counts[row + 1]! += counts[row]!
+  const xs = new Float64Array(counts[g.h]!)
+  const fill = counts.slice(0, g.h)
+  each((row, x) => {
+    xs[fill[row]!++] = x
+  })
+  for (let row = 0; row < g.h; row++) {
+    const start = counts[row]!
+    const end = counts[row + 1]!
+    if (end - start < 2) continue
+    // (a row holds a few crossings: insertion sort)
+    for (let i = start + 1; i < end; i++) {
+      const x = xs[i]!
+      let j = i - 1
+      while (j >= start && xs[j]! > x) {
+        xs[j + 1] = xs[j]!
+        j--
+      }
+      xs[j + 1] = x
+    }
+    for (let i = start; i + 1 < end; i += 2) {
       // centres in [xs[i], xs[i+1])
       const from = Math.ceil(xs[i]! / cell - 0.5) - g.x0
       let to = Math.floor(xs[i + 1]! / cell - 0.5) - g.x0
