@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -110,6 +110,47 @@ describe('demo county load', () => {
     expect(again.patrols).toBe(await count('SELECT count(*)::integer AS n FROM patrols'))
     expect(progress.at(-1)).toBe(again.patrols)
     expect(await count('SELECT count(*)::integer AS n FROM patrol_points')).toBe(before)
+  })
+
+  it('a refused patrol fails the load with its reason and stores nothing of its batch (threads on PostgreSQL)', async () => {
+    const bad = await mkdtemp(path.join(os.tmpdir(), 'lp-demo-bad-'))
+    try {
+      await cp(dir, bad, { recursive: true })
+      const lines = (await readFile(path.join(bad, 'patrols.ndjson'), 'utf8')).split('\n').filter(Boolean)
+      const first = JSON.parse(lines[0]!) as { unit_key: string; staff_keys: string[]; kind: string }
+      // a new patrol of the first unit with a single fix, and a good new one of the same unit
+      const one = (id: string, coordinates: number[][], coordTimes: string[]) =>
+        JSON.stringify({
+          ...first,
+          external_id: id,
+          track: {
+            type: 'Feature',
+            geometry: { type: 'LineString', coordinates },
+            properties: { coordTimes },
+          },
+        })
+      const good = one(
+        'XC-refused-batch-good',
+        [
+          [104.0, 30.0],
+          [104.001, 30.0],
+        ],
+        ['2026-10-20T02:00:00Z', '2026-10-20T02:00:30Z'],
+      )
+      const single = one('XC-refused-batch-single', [[104.0, 30.0]], ['2026-10-20T02:00:00Z'])
+      await writeFile(path.join(bad, 'patrols.ndjson'), [...lines, good, single].join('\n') + '\n')
+      const before = await count('SELECT count(*)::integer AS n FROM patrols')
+      for (const threads of ctx.db.kind === 'postgres' ? [2, 0] : [0])
+        await expect(loadDemoPatrols(ctx.db, bad, { threads, batchSize: 1000 })).rejects.toThrow(
+          /track/i,
+        )
+      expect(await count('SELECT count(*)::integer AS n FROM patrols')).toBe(before)
+      expect(
+        await count(`SELECT count(*)::integer AS n FROM patrols WHERE external_id LIKE 'XC-refused-batch-%'`),
+      ).toBe(0)
+    } finally {
+      await rm(bad, { recursive: true, force: true })
+    }
   })
 
   it('has loaded every division, unit and person of the files', async () => {
