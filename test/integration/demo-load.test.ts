@@ -141,9 +141,7 @@ describe('demo county load', () => {
       await writeFile(path.join(bad, 'patrols.ndjson'), [...lines, good, single].join('\n') + '\n')
       const before = await count('SELECT count(*)::integer AS n FROM patrols')
       for (const threads of ctx.db.kind === 'postgres' ? [2, 0] : [0])
-        await expect(loadDemoPatrols(ctx.db, bad, { threads, batchSize: 1000 })).rejects.toThrow(
-          /track/i,
-        )
+        await expect(loadDemoPatrols(ctx.db, bad, { threads, batchSize: 1000 })).rejects.toThrow(/track/i)
       expect(await count('SELECT count(*)::integer AS n FROM patrols')).toBe(before)
       expect(
         await count(`SELECT count(*)::integer AS n FROM patrols WHERE external_id LIKE 'XC-refused-batch-%'`),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { findTrackCells } from '../../server/domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../server/domain/coverage/metric-crs.js'
@@ -70,6 +71,26 @@ describe('patrol content hash', () => {
     segmentsHint: [0],
   }
   const base = { unitId: 'U', staff: ['b', 'a'], kind: 'routine', crs: 'EPSG:4326', track }
+  it('is the sha-256 of the canonical JSON, for a long track with and without accuracy', () => {
+    const points = Array.from({ length: 3000 }, (_, i) => ({
+      index: i,
+      lon: -73.98 + i * 1e-5 + (i % 7) * 1.1e-9,
+      lat: 40.7 - i * 3.3e-6,
+      time: 1_790_000_000_000 + i * 1003,
+      ...(i % 3 === 0 ? { accuracy: (i % 50) / 4 } : {}),
+    }))
+    const content = { ...base, track: { points, segmentsHint: [0, 1200] } }
+    const canonical = JSON.stringify({
+      v: 1,
+      unit_id: 'u',
+      staff: ['a', 'b'],
+      kind: 'routine',
+      crs: 'EPSG:4326',
+      segments: [0, 1200],
+      points: points.map((p) => [p.lon, p.lat, p.time, p.accuracy ?? null]),
+    })
+    expect(hashPatrolContent(content)).toBe(createHash('sha256').update(canonical).digest('hex'))
+  })
   it('ignores staff order, not staff, points or kind', () => {
     expect(hashPatrolContent({ ...base, staff: ['a', 'b'] })).toBe(hashPatrolContent(base))
     expect(hashPatrolContent({ ...base, staff: ['a'] })).not.toBe(hashPatrolContent(base))

@@ -19,14 +19,27 @@ export interface PatrolContent {
  * same external_id is a conflict.
  */
 export function hashPatrolContent(content: PatrolContent): string {
-  const canonical = JSON.stringify({
+  const head = JSON.stringify({
     v: 1,
     unit_id: content.unitId.toLowerCase(),
     staff: [...new Set(content.staff.map((s) => s.toLowerCase()))].sort(),
     kind: content.kind,
     crs: content.crs,
     segments: content.track.segmentsHint,
-    points: content.track.points.map((p) => [p.lon, p.lat, p.time, p.accuracy ?? null]),
   })
-  return createHash('sha256').update(canonical, 'utf8').digest('hex')
+  // the text JSON.stringify would give the object with `points: [[lon, lat, time, accuracy], …]` as
+  // its last member, written a few hundred points at a time (no array per point; a finite number's
+  // JSON text is its String)
+  const hash = createHash('sha256').update(`${head.slice(0, -1)},"points":[`, 'utf8')
+  const points = content.track.points
+  let chunk = ''
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!
+    chunk += `${i > 0 ? ',' : ''}[${p.lon},${p.lat},${p.time},${p.accuracy ?? 'null'}]`
+    if (chunk.length > 16_384) {
+      hash.update(chunk, 'utf8')
+      chunk = ''
+    }
+  }
+  return hash.update(`${chunk}]}`, 'utf8').digest('hex')
 }

@@ -63,7 +63,12 @@ export function validateTrackPoint(
   const lat = readNumber(candidate.lat, candidate.textual)
   if (lon.kind !== 'number') issues.push(describeBadNumber('longitude', lon.kind, candidate.lon))
   if (lat.kind !== 'number') issues.push(describeBadNumber('latitude', lat.kind, candidate.lat))
-  if (lon.kind === 'number' && lat.kind === 'number')
+  // (the range is checked in place first: a point has two coordinates, a post thousands of points)
+  if (
+    lon.kind === 'number' &&
+    lat.kind === 'number' &&
+    (Math.abs(lat.value) > 90 || Math.abs(lon.value) > 180)
+  )
     issues.push(...checkCoordinateRange(lon.value, lat.value))
 
   const time = parseTrackTime(candidate.time, context.assumeUtcOffsetMinutes)
@@ -118,17 +123,20 @@ export function checkCoordinateRange(lon: number, lat: number): PointIssue[] {
 
 type ReadNumber = { kind: 'number'; value: number } | { kind: 'missing' } | { kind: 'invalid' }
 
+// (shared answers: most fields of most points are absent, elevation and speed among them)
+const MISSING: ReadNumber = Object.freeze({ kind: 'missing' })
+const INVALID: ReadNumber = Object.freeze({ kind: 'invalid' })
+
 function readNumber(value: unknown, textual: boolean): ReadNumber {
-  if (value === undefined || value === null || value === '') return { kind: 'missing' }
-  if (typeof value === 'number')
-    return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'invalid' }
+  if (value === undefined || value === null || value === '') return MISSING
+  if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value } : INVALID
   if (textual && typeof value === 'string') {
     const text = value.trim()
-    if (text === '') return { kind: 'missing' }
+    if (text === '') return MISSING
     // Number() would take '0x1F' and '' and parseFloat would take '12abc': only plain decimals pass.
-    return DECIMAL.test(text) ? { kind: 'number', value: Number(text) } : { kind: 'invalid' }
+    return DECIMAL.test(text) ? { kind: 'number', value: Number(text) } : INVALID
   }
-  return { kind: 'invalid' }
+  return INVALID
 }
 
 function readAccuracy(candidate: PointCandidate, issues: PointIssue[]): number | undefined {
