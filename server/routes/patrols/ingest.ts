@@ -23,7 +23,7 @@ import { storeMatches } from './match.js'
 import {
   ensurePointPartitions,
   findPatrolByExternalId,
-  findStaffOutsideCounty,
+  findPatrolAndStaffOutside,
   findUnitForPatrol,
   insertPatrol,
   insertTrackRows,
@@ -304,10 +304,13 @@ async function admitPatrol(
   }
   const county = unit.county_code
 
-  const replay = await findExisting(tx, county, submission.externalId, contentHash)
+  // a replay answers with the stored patrol (whatever its staff are now); a new patrol's staff must
+  // be people of the county
+  const found = await findPatrolAndStaffOutside(tx, county, submission.externalId, submission.staff)
+  const replay = sameContent(found.existing, submission.externalId, contentHash)
   if (replay) return { status: 200, patrolId: replay }
 
-  const outsideStaff = await findStaffOutsideCounty(tx, submission.staff, county)
+  const { outsideStaff } = found
   if (outsideStaff.length > 0) {
     throw unprocessable(
       `${outsideStaff.length} staff member(s) are not people of county ${county}`,
@@ -437,7 +440,15 @@ async function findExisting(
   externalId: string,
   contentHash: string,
 ): Promise<string | undefined> {
-  const existing = await findPatrolByExternalId(tx, county, externalId)
+  return sameContent(await findPatrolByExternalId(tx, county, externalId), externalId, contentHash)
+}
+
+/** The stored patrol's id when its content is the same, or 409 when it differs; undefined without one. */
+function sameContent(
+  existing: { id: string; content_hash: string } | undefined,
+  externalId: string,
+  contentHash: string,
+): string | undefined {
   if (!existing) return undefined
   if (existing.content_hash !== contentHash) {
     throw conflict(

@@ -78,6 +78,34 @@ export async function findStaffOutsideCounty(
   return res.rows.map((r) => r.i)
 }
 
+/**
+ * In one statement: the patrol already stored under the external id (if any), and the positions
+ * (0-based) of staff ids that are not people of the county (findStaffOutsideCounty).
+ */
+export async function findPatrolAndStaffOutside(
+  tx: Queryable,
+  countyCode: string,
+  externalId: string,
+  staff: readonly string[],
+): Promise<{ existing: { id: string; content_hash: string } | undefined; outsideStaff: number[] }> {
+  const res = await tx.query<{ id: string | null; content_hash: string | null; outside: number[] }>(
+    `SELECT e.id, e.content_hash,
+            ARRAY(SELECT (s.i - 1)::integer
+                    FROM unnest($3::uuid[]) WITH ORDINALITY AS s(id, i)
+                    LEFT JOIN people p ON p.id = s.id AND starts_with(p.division_code, $1::text)
+                   WHERE p.id IS NULL
+                   ORDER BY s.i) AS outside
+       FROM (SELECT 1) AS one
+       LEFT JOIN patrols e ON e.division_code = $1::text AND e.external_id = $2::text`,
+    [countyCode, externalId, staff],
+  )
+  const row = res.rows[0]!
+  return {
+    existing: row.id && row.content_hash ? { id: row.id, content_hash: row.content_hash } : undefined,
+    outsideStaff: row.outside,
+  }
+}
+
 export async function findPatrolByExternalId(
   tx: Queryable,
   countyCode: string,

@@ -97,7 +97,15 @@ export async function resolveRulesInForce(
   const day = toCalendarDate(date)
   let codes = ruleChainCodes(divisionCode)
   if (opts.excludeOwn) codes = codes.filter((c) => c !== divisionCode)
-  const rows = await listOverridesInForce(db, codes, day)
+  return resolveChainRows(codes, await listOverridesInForce(db, codes, day), day)
+}
+
+/** The chain of `codes` (top-down) resolved from the overrides in force on `day` (listOverridesInForce). */
+function resolveChainRows(
+  codes: readonly string[],
+  rows: readonly RuleSetRow[],
+  day: CalendarDate,
+): RulesInForce {
   const byCode = new Map(rows.map((r) => [r.division_code, r]))
   const levels: RuleChainLevel[] = []
   const used: RuleSetRow[] = []
@@ -119,16 +127,34 @@ export async function rulesInForce(
   return (await resolveRulesInForce(db, divisionCode, date)).rules
 }
 
-/** The rules of the county of a unit, today; the defaults when the unit is not visible (the caller then refuses it). */
+/**
+ * The rules of the county of a unit on a day (today by default); the defaults when the unit is not
+ * visible (the caller then refuses it). One statement: the unit's division and the overrides in
+ * force of its province, city and county (ruleChainCodes keeps those that are divisions' levels).
+ */
 export async function rulesInForceForUnit(
   db: Queryable,
   unitId: string,
   date: Date | string = new Date(),
 ): Promise<RuleSet> {
-  const res = await db.query<{ division_code: string }>(
-    `SELECT division_code FROM units WHERE id::text = $1::text`,
-    [unitId],
+  const day = toCalendarDate(date)
+  const res = await db.query<RuleSetRow & { unit_division: string; id: string | null }>(
+    `SELECT u.division_code AS unit_division, r.*
+       FROM units u
+       LEFT JOIN LATERAL (
+            SELECT DISTINCT ON (division_code) id, division_code, effective_from::text AS effective_from, override,
+                   note, created_at
+              FROM rule_sets
+             WHERE division_code = ANY (ARRAY[left(u.division_code, 2) || '0000', left(u.division_code, 4) || '00',
+                                              left(u.division_code, 6)])
+               AND effective_from <= $2::date
+             ORDER BY division_code, effective_from DESC, created_at DESC, id) AS r ON true
+      WHERE u.id::text = $1::text`,
+    [unitId, day],
   )
-  const code = res.rows[0]?.division_code
-  return code ? rulesInForce(db, code, date) : rulesInForce(db, '000000', date)
+  const code = res.rows[0]?.unit_division
+  if (!code) return (await resolveRulesInForce(db, '000000', day)).rules
+  const codes = ruleChainCodes(code)
+  const rows = res.rows.filter((r) => r.id !== null && codes.includes(r.division_code))
+  return resolveChainRows(codes, rows, day).rules
 }
