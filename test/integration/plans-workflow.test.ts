@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScopedDb } from '../../server/db/scoped-db.js'
+import { warmPieceMemory } from '../../server/routes/patrols/warm-pieces.js'
 import { geodesicAreaM2 } from '../../server/domain/geo/areas.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 import { snapshotDatabase } from './support/snapshot.js'
@@ -182,6 +183,12 @@ describe('plan workflow: draft → submitted → filed → superseded; zones in 
     expect(cut.zones).toBe(1)
     expect(cut.pieces).toBeGreaterThanOrEqual(1)
     expect(Math.abs(cut.piece_area - cut.zone_area) / cut.zone_area).toBeLessThan(1e-6)
+    // and a server fills its memory with the pieces of every county with a filed plan
+    const all = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::integer AS n FROM zone_pieces
+        WHERE division_code IN (SELECT division_code FROM zone_plans WHERE status = 'filed')`,
+    )
+    expect(await warmPieceMemory(ctx.db)).toBe(all.rows[0]!.n)
 
     const second = await newPlan('2026-07-01', '第二版')
     expect(

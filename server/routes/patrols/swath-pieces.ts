@@ -43,7 +43,7 @@ export interface PieceRaster {
 }
 
 // (a county of 3,500 zones has ~12,000 pieces; a piece holds at most 256 vertices and 5 KB of bits)
-const MAX_CACHED_PIECES = 16_000
+export const MAX_CACHED_PIECES = 16_000
 const pieceCache = new Map<string, PieceRaster>()
 
 const pieceKey = (zoneId: string, srid: number, piece: number) => `${zoneId}/${srid}/${piece}`
