@@ -99,7 +99,7 @@ export interface LoadedMatching {
 
 /**
  * Steps 1–3 of matchPatrols: everything read from the database. A post then computes (step 4, no
- * query) while its points and segments are being written.
+ * query) while its points, segments and heat cells are being written.
  */
 export async function loadMatching(
   tx: Queryable,
