@@ -64,8 +64,9 @@ const MAX_TRIES = 6
 /**
  * The demo month's patrols, loaded through the same ingest path as POST /patrols (parse, clean,
  * store every point, match, cells), a batch of patrols per transaction and, on PostgreSQL, two
- * transactions at once, in worker threads of their own. Resumable: a batch commits its patrols together, and a patrol is
- * identified by its external_id, so a load that was interrupted skips what it already stored.
+ * transactions at once, in worker threads of their own. Resumable: a batch commits its patrols
+ * together, and a patrol is identified by its external_id, so a load that was interrupted skips
+ * what it already stored.
  */
 export async function loadDemoPatrols(
   db: Db,
@@ -95,15 +96,15 @@ export async function loadDemoPatrols(
   // piece-period the unit's patrols swept is written once per batch, its cells ORed in memory. Two
   // batches at once write their coverage rows each in one statement in one order, so they may wait
   // for each other but not deadlock (a deadlock elsewhere is retried).
-  const perUnit = batchesByUnit(lines, Math.max(1, opts.batchSize ?? 32))
+  const batches = batchesByUnit(lines, Math.max(1, opts.batchSize ?? 32))
 
   const context: DemoBatchContext = { ids, existing, now }
   const { stored, points } =
     threads > 1 && db.connectionString
-      ? await ingestInThreads(db.connectionString, interleaved(perUnit), context, threads, (done) =>
+      ? await ingestInThreads(db.connectionString, batches, context, threads, (done) =>
           opts.onProgress?.(done, lines.length),
         )
-      : await ingestHere(scoped, interleaved(perUnit), context, concurrency, (done) =>
+      : await ingestHere(scoped, batches, context, concurrency, (done) =>
           opts.onProgress?.(done, lines.length),
         )
   if (stored > 0) await vacuumLiveFigures(db)
@@ -173,9 +174,8 @@ async function ingestHere(
 
 /**
  * The batches in worker threads (demo-patrols-worker.ts), each thread with its own connection and
- * handed the next batch as it finishes one: parsing, cleaning and matching
- * are CPU work that one thread cannot share, so this thread would otherwise be the bottleneck of
- * the load. The first failure stops every thread and rejects.
+ * handed the next batch as it finishes one: parsing, cleaning and matching are CPU work that one
+ * thread cannot share, so this thread would otherwise be the bottleneck of the load. The first failure stops every thread and rejects.
  */
 async function ingestInThreads(
   connectionString: string,
@@ -184,7 +184,7 @@ async function ingestInThreads(
   threads: number,
   progress: (done: number) => Promise<void> | void,
 ): Promise<{ stored: number; points: number }> {
-  const script = workerScript()
+  const code = workerScript()
   const workerData: DemoWorkerData = {
     connectionString,
     now: context.now,
@@ -194,7 +194,7 @@ async function ingestInThreads(
   }
   const workers = Array.from(
     { length: Math.min(threads, batches.length) },
-    () => new Worker(script.code, { eval: true, workerData }),
+    () => new Worker(code, { eval: true, workerData }),
   )
   let next = 0
   let done = 0
@@ -240,18 +240,16 @@ async function ingestInThreads(
  * server runs) through tsx's loader, registered in the worker (an `--import` of it in the worker's
  * execArgv does not apply to a worker's modules); compiled, directly.
  */
-function workerScript(): { code: string } {
+function workerScript(): string {
   const here = import.meta.url
   if (!here.endsWith('.ts'))
-    return { code: `import(${JSON.stringify(new URL('./demo-patrols-worker.js', here).href)})` }
+    return `import(${JSON.stringify(new URL('./demo-patrols-worker.js', here).href)})`
   const require = createRequire(here)
   const tsxJson = require.resolve('tsx/package.json')
   const pkg = require(tsxJson) as { exports: Record<string, { import: { default: string } }> }
   const api = pathToFileURL(path.join(path.dirname(tsxJson), pkg.exports['./esm/api']!.import.default)).href
   const worker = new URL('./demo-patrols-worker.ts', here).href
-  return {
-    code: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}) })`,
-  }
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}) })`
 }
 
 /** What a demo patrol worker starts with. */
@@ -292,11 +290,11 @@ export const DEMO_PATROLS_STEP: DemoStep = {
 }
 
 /**
- * Each unit's patrols in batches: a station patrols its own township, so two batches of different
- * units running at once mostly match different zones and seldom wait on (or deadlock over) the
- * same coverage rows (a deadlock that still happens is retried).
+ * Batches of one unit's patrols, the units taken in turn: a station patrols its own township, so
+ * two batches running at once mostly match different zones and seldom wait on (or deadlock over)
+ * the same coverage rows. A deadlock that still happens is retried.
  */
-function batchesByUnit(lines: readonly string[], size: number): string[][][] {
+function batchesByUnit(lines: readonly string[], size: number): string[][] {
   const byUnit = new Map<string, string[]>()
   for (const line of lines) {
     const unit = /"unit_key":"([^"]*)"/.exec(line)?.[1] ?? ''
@@ -304,18 +302,13 @@ function batchesByUnit(lines: readonly string[], size: number): string[][][] {
     list.push(line)
     byUnit.set(unit, list)
   }
-  return [...byUnit.values()].map((list) => {
+  const perUnit = [...byUnit.values()].map((list) => {
     const out: string[][] = []
     for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
     return out
   })
-}
-
-/** The units' batches taken in turn: one of each unit, then the next of each, … */
-function interleaved(perUnit: readonly (readonly string[][])[]): string[][] {
   const batches: string[][] = []
-  const total = perUnit.reduce((n, u) => n + u.length, 0)
-  for (let round = 0; batches.length < total; round++)
+  for (let round = 0; batches.length < perUnit.reduce((n, u) => n + u.length, 0); round++)
     for (const u of perUnit) if (u[round]) batches.push(u[round]!)
   return batches
 }
@@ -349,10 +342,15 @@ function toSubmission(
   }
 }
 
+/** The demo's month (manifest.json): year and month (1–12). */
+async function demoMonth(dir: string): Promise<[number, number]> {
+  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
+  return (manifest.month ?? '2026-10').split('-').map(Number) as [number, number]
+}
+
 /** The demo month (UTC epoch ms), a day wider on each side: its patrols' fixes all fall in it. */
 async function demoMonthSpan(dir: string): Promise<[number, number]> {
-  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
-  const [y, m] = (manifest.month ?? '2026-10').split('-').map(Number) as [number, number]
+  const [y, m] = await demoMonth(dir)
   const day = 86_400_000
   return [Date.UTC(y, m - 1, 1) - day, Date.UTC(y, m, 1) + day]
 }
@@ -362,8 +360,7 @@ async function demoMonthSpan(dir: string): Promise<[number, number]> {
  * it, but a machine whose clock is earlier must still load it.
  */
 async function demoNow(dir: string): Promise<number> {
-  const manifest = await readDemoJson<{ month?: string }>(dir, 'manifest.json')
-  const [y, m] = (manifest.month ?? '2026-10').split('-').map(Number) as [number, number]
+  const [y, m] = await demoMonth(dir)
   return Math.max(Date.now(), Date.UTC(y, m, 2))
 }
 

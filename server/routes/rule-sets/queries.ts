@@ -30,6 +30,15 @@ export function ruleChainCodes(code: string): string[] {
   return [...new Set(chain)].filter((c) => levelOfCode(c) !== undefined && levelOfCode(c) !== 'country')
 }
 
+/** SELECT of the override of each of the divisions `codes` (an SQL text[]) in force on `day` (an SQL date). */
+function overridesInForceSql(codes: string, day: string): string {
+  return `SELECT DISTINCT ON (division_code) id, division_code, effective_from::text AS effective_from, override,
+                 note, created_at
+            FROM rule_sets
+           WHERE division_code = ANY (${codes}) AND effective_from <= ${day}
+           ORDER BY division_code, effective_from DESC, created_at DESC, id`
+}
+
 /** The override of each level of the chain in force on `day` (latest effective_from, then latest written). */
 export async function listOverridesInForce(
   db: Queryable,
@@ -37,14 +46,7 @@ export async function listOverridesInForce(
   day: CalendarDate,
 ): Promise<RuleSetRow[]> {
   if (codes.length === 0) return []
-  const res = await db.query<RuleSetRow>(
-    `SELECT DISTINCT ON (division_code) id, division_code, effective_from::text AS effective_from, override,
-            note, created_at
-       FROM rule_sets
-      WHERE division_code = ANY($1::text[]) AND effective_from <= $2::date
-      ORDER BY division_code, effective_from DESC, created_at DESC, id`,
-    [codes, day],
-  )
+  const res = await db.query<RuleSetRow>(overridesInForceSql('$1::text[]', '$2::date'), [codes, day])
   return res.rows
 }
 
@@ -141,14 +143,10 @@ export async function rulesInForceForUnit(
   const res = await db.query<RuleSetRow & { unit_division: string; id: string | null }>(
     `SELECT u.division_code AS unit_division, r.*
        FROM units u
-       LEFT JOIN LATERAL (
-            SELECT DISTINCT ON (division_code) id, division_code, effective_from::text AS effective_from, override,
-                   note, created_at
-              FROM rule_sets
-             WHERE division_code = ANY (ARRAY[left(u.division_code, 2) || '0000', left(u.division_code, 4) || '00',
-                                              left(u.division_code, 6)])
-               AND effective_from <= $2::date
-             ORDER BY division_code, effective_from DESC, created_at DESC, id) AS r ON true
+       LEFT JOIN LATERAL (${overridesInForceSql(
+         `ARRAY[left(u.division_code, 2) || '0000', left(u.division_code, 4) || '00', left(u.division_code, 6)]`,
+         '$2::date',
+       )}) AS r ON true
       WHERE u.id::text = $1::text`,
     [unitId, day],
   )
