@@ -49,6 +49,22 @@ export function lineStringMFromEwkb(wkb: Uint8Array): { lon: number; lat: number
 }
 
 /**
+ * The header of a (E)WKB geometry at `at`: byte order, base type (1 Point … 7 collection), numbers
+ * per coordinate, and where its body starts. EWKB flags (Z 0x80000000, M 0x40000000, SRID
+ * 0x20000000) or ISO codes (1000s Z, 2000s M, 3000s ZM).
+ */
+function wkbHeader(view: DataView, at: number): { le: boolean; base: number; dims: number; next: number } {
+  const le = view.getUint8(at) === 1
+  const type = view.getUint32(at + 1, le)
+  const flagged = type & 0x0fffffff
+  const dims =
+    2 +
+    (type & 0x80000000 || (flagged >= 1000 && flagged < 2000) || flagged >= 3000 ? 1 : 0) +
+    (type & 0x40000000 || flagged >= 2000 ? 1 : 0)
+  return { le, base: flagged % 1000, dims, next: at + 5 + (type & 0x20000000 ? 4 : 0) }
+}
+
+/**
  * The rings of a Polygon or MultiPolygon from its (E)WKB (ST_AsBinary), each as flat
  * [x0, y0, x1, y1, …] (Z and M dropped), shells and holes alike. Throws on any other type.
  */
@@ -57,18 +73,9 @@ export function polygonRingsFromWkb(wkb: Uint8Array): Float64Array[] {
   const rings: Float64Array[] = []
   let at = 0
   const header = () => {
-    const le = view.getUint8(at) === 1
-    const type = view.getUint32(at + 1, le)
-    at += 5
-    if (type & 0x20000000) at += 4
-    // EWKB flags (Z 0x80000000, M 0x40000000) or ISO codes (1000s Z, 2000s M, 3000s ZM)
-    const flagged = type & 0x0fffffff
-    const base = flagged % 1000
-    const dims =
-      2 +
-      (type & 0x80000000 || (flagged >= 1000 && flagged < 2000) || flagged >= 3000 ? 1 : 0) +
-      (type & 0x40000000 || flagged >= 2000 ? 1 : 0)
-    return { le, base, dims }
+    const h = wkbHeader(view, at)
+    at = h.next
+    return h
   }
   const polygon = (le: boolean, dims: number) => {
     const count = view.getUint32(at, le)
@@ -96,4 +103,68 @@ export function polygonRingsFromWkb(wkb: Uint8Array): Float64Array[] {
     }
   } else throw new Error(`not a Polygon or MultiPolygon (WKB type ${top.base})`)
   return rings
+}
+
+/** A 2D geometry read from WKB: GeoJSON's types and nesting (Z and M dropped). */
+export type WkbGeometry =
+  | { type: 'Point'; coordinates: number[] }
+  | { type: 'LineString' | 'MultiPoint'; coordinates: number[][] }
+  | { type: 'Polygon' | 'MultiLineString'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] }
+
+const WKB_TYPES = [
+  '',
+  'Point',
+  'LineString',
+  'Polygon',
+  'MultiPoint',
+  'MultiLineString',
+  'MultiPolygon',
+] as const
+
+/**
+ * A Point, LineString, Polygon or their Multi- kinds from (E)WKB (ST_AsBinary), coordinates as
+ * GeoJSON nests them, in [x, y] only: what ST_AsGeoJSON would give, without its text (a tenth of the
+ * work on both sides). Throws on a collection or any other type.
+ */
+export function geometryFromWkb(wkb: Uint8Array): WkbGeometry {
+  const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength)
+  let at = 0
+  const read = (): { base: number; coordinates: unknown } => {
+    const { le, base, dims, next } = wkbHeader(view, at)
+    at = next
+    const point = () => {
+      const p = [view.getFloat64(at, le), view.getFloat64(at + 8, le)]
+      at += 8 * dims
+      return p
+    }
+    const count = () => {
+      const n = view.getUint32(at, le)
+      at += 4
+      return n
+    }
+    const line = () => Array.from({ length: count() }, point)
+    switch (base) {
+      case 1:
+        return { base, coordinates: point() }
+      case 2:
+        return { base, coordinates: line() }
+      case 3:
+        return { base, coordinates: Array.from({ length: count() }, line) }
+      case 4:
+      case 5:
+      case 6: {
+        const parts = Array.from({ length: count() }, () => {
+          const part = read()
+          if (part.base !== base - 3) throw new Error(`WKB type ${part.base} inside a type ${base}`)
+          return part.coordinates
+        })
+        return { base, coordinates: parts }
+      }
+      default:
+        throw new Error(`not a point, line or polygon (WKB type ${base})`)
+    }
+  }
+  const top = read()
+  return { type: WKB_TYPES[top.base]!, coordinates: top.coordinates } as WkbGeometry
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/port.js'
+import { geometryFromWkb } from '../../domain/coverage/ewkb.js'
 import { prepareRings, type PreparedRings } from '../../domain/coverage/leg-clip.js'
 import {
   andBits,
@@ -208,9 +209,15 @@ export async function pieceRasters(
     else missing.push(p)
   }
   if (missing.length === 0) return out
-  const res = await tx.query<PieceShapeRow>(
-    `SELECT zp.zone_id, zp.piece, m.area AS zone_area, ST_AsGeoJSON(zp.geom, 4)::json AS geom,
-            ST_AsGeoJSON(r.road, 4)::json AS road
+  // (the shapes as WKB: a tenth of the work of GeoJSON text, for the database and for this process)
+  const res = await tx.query<{
+    zone_id: string
+    piece: number
+    zone_area: number
+    geom: Uint8Array
+    road: Uint8Array | null
+  }>(
+    `SELECT zp.zone_id, zp.piece, m.area AS zone_area, ST_AsBinary(zp.geom) AS geom, ST_AsBinary(r.road) AS road
        FROM unnest($2::uuid[], $3::integer[]) AS k(zone_id, piece)
        -- one probe of the key per piece (OFFSET 0: see readDayPieces)
        CROSS JOIN LATERAL (
@@ -222,7 +229,11 @@ export async function pieceRasters(
   )
   if (pieceCache.size + res.rows.length > MAX_CACHED_PIECES) pieceCache.clear()
   for (const row of res.rows) {
-    const raster = rasterizePiece(row)
+    const raster = rasterizePiece({
+      ...row,
+      geom: geometryFromWkb(row.geom) as PieceShapeRow['geom'],
+      road: row.road ? (geometryFromWkb(row.road) as NonNullable<PieceShapeRow['road']>) : null,
+    })
     const key = pieceKey(row.zone_id, srid, row.piece)
     pieceCache.set(key, raster)
     out.set(key, raster)
