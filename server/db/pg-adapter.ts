@@ -1,14 +1,20 @@
 import pg from 'pg'
+import { ArrayParam, binaryArray } from './array-param.js'
 import type { Db, Queryable, QueryResult, SnapshotReader } from './port.js'
 
 // Return int8 and numeric as JS numbers: counts and areas in this domain stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v))
 pg.types.setTypeParser(1700, (v) => Number(v))
 
+/** A parameter as node-postgres takes it: an ArrayParam as a Buffer, which it sends in binary format. */
+function toPgValue(value: unknown): unknown {
+  return value instanceof ArrayParam ? binaryArray(value) : value
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R>(text: string, values?: unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query(text, values as unknown[] | undefined)
+      const res = await client.query(text, values?.map(toPgValue))
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 }
     },
     async exec(sql: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { PGlite, types } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
+import { ArrayParam, arrayLiteral } from './array-param.js'
 import type { Db, Queryable, QueryResult } from './port.js'
 
 // Match the pg adapter: int8 and numeric come back as numbers.
@@ -29,7 +30,8 @@ export interface PgliteOptions {
 function wrap(pg: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {
     async query<R>(text: string, values?: unknown[]): Promise<QueryResult<R>> {
-      const res = await pg.query<R>(text, values as unknown[] | undefined, { parsers })
+      const params = values?.map((v) => (v instanceof ArrayParam ? arrayLiteral(v) : v))
+      const res = await pg.query<R>(text, params, { parsers })
       // PGlite reports affectedRows = 0 for a SELECT; count the rows then, as pg does.
       return { rows: res.rows, rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0) }
     },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { findTrackCells } from '../../server/domain/coverage/grid-cells.js'
+import { CELL_BLOCK, cellSetsOf, findTrackCells } from '../../server/domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../server/domain/coverage/metric-crs.js'
 import { hashPatrolContent } from '../../server/domain/coverage/content-hash.js'
 
@@ -50,6 +50,36 @@ describe('heat cells', () => {
       opts,
     )
     expect(cells.some((c) => c.cellX === 5)).toBe(false)
+  })
+})
+
+describe('heat cell sets', () => {
+  it('groups the cells by day and 5 km block, every cell in exactly one set of its own block', () => {
+    // a track across the origin of the grid (negative cells floor to block -1) over two days
+    const day = (ms: number) => (ms < 800_000 ? '2026-05-04' : '2026-05-05')
+    const track = [at(-7_400, -120, 0), at(6_900, 160, 900), at(6_900, 5_400, 1_800)]
+    const cells = findTrackCells([track], { ...opts, dayOf: day })
+    const sets = cellSetsOf(cells)
+    // the same cells, each once, with the same weights
+    const flat = sets.flatMap((s) =>
+      s.cellX.map((x, i) => `${s.day} ${x} ${s.cellY[i]} ${s.lengthM[i]} ${s.timeS[i]}`),
+    )
+    const given = cells.map((c) => `${c.day} ${c.cellX} ${c.cellY} ${c.lengthM} ${c.timeS}`)
+    expect(flat.sort()).toEqual(given.sort())
+    // each set's cells in its block (50 cells a side, floored: cell -1 is in block -1)
+    for (const s of sets) {
+      for (const [i, x] of s.cellX.entries()) {
+        const y = s.cellY[i]!
+        expect(x >= s.blockX * CELL_BLOCK && x < (s.blockX + 1) * CELL_BLOCK).toBe(true)
+        expect(y >= s.blockY * CELL_BLOCK && y < (s.blockY + 1) * CELL_BLOCK).toBe(true)
+      }
+    }
+    // one set per day and block, and the blocks on both sides of the origin are there
+    const keys = sets.map((s) => `${s.day}/${s.blockX}/${s.blockY}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect(sets.some((s) => s.blockX === -2 && s.blockY === -1)).toBe(true)
+    expect(sets.some((s) => s.blockX === 1 && s.blockY === 0)).toBe(true)
+    expect(new Set(sets.map((s) => s.day))).toEqual(new Set(['2026-05-04', '2026-05-05']))
   })
 })
 

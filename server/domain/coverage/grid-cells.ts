@@ -105,6 +105,40 @@ export function findTrackCells(
   return out
 }
 
+/** Cells per side of a block of the grid: heat cells are stored as sets per day and block (5 km). */
+export const CELL_BLOCK = 50
+
+/** The cells of one Beijing day in one block of CELL_BLOCK × CELL_BLOCK cells, as parallel columns. */
+export interface GridCellSet {
+  day: string
+  blockX: number
+  blockY: number
+  cellX: number[]
+  cellY: number[]
+  lengthM: number[]
+  timeS: number[]
+}
+
+/** Cells grouped by day and block (patrol_cell_sets), each set's cells in the order given. */
+export function cellSetsOf(cells: readonly GridCellWeight[]): GridCellSet[] {
+  const sets = new Map<string, GridCellSet>()
+  for (const c of cells) {
+    const blockX = Math.floor(c.cellX / CELL_BLOCK)
+    const blockY = Math.floor(c.cellY / CELL_BLOCK)
+    const key = `${c.day}/${blockX}/${blockY}`
+    let set = sets.get(key)
+    if (!set) {
+      set = { day: c.day, blockX, blockY, cellX: [], cellY: [], lengthM: [], timeS: [] }
+      sets.set(key, set)
+    }
+    set.cellX.push(c.cellX)
+    set.cellY.push(c.cellY)
+    set.lengthM.push(c.lengthM)
+    set.timeS.push(c.timeS)
+  }
+  return [...sets.values()]
+}
+
 /**
  * Liang–Barsky: the length of the parameter range [u0, u1] ⊂ [0, 1] of a + u·(dx, dy) inside the
  * rectangle, or 0 when the leg misses it (or only touches it).

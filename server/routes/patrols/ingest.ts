@@ -4,7 +4,12 @@ import { conflict, notFound, unprocessable, type ProblemDetailItem } from '../..
 import { beijingDateOf, beijingDaysSpanned, type DayWindow } from '../../domain/coverage/beijing-days.js'
 import { hashPatrolContent } from '../../domain/coverage/content-hash.js'
 import { lineStringMHex } from '../../domain/coverage/ewkb.js'
-import { findTrackCells, GRID_CELL_SIZE_M, type TimedXY } from '../../domain/coverage/grid-cells.js'
+import {
+  cellSetsOf,
+  findTrackCells,
+  GRID_CELL_SIZE_M,
+  type TimedXY,
+} from '../../domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../domain/coverage/metric-crs.js'
 import { MAX_SPEED_KMH_BY_KIND, type PatrolKind } from '../../domain/coverage/patrol-kinds.js'
 import { DEFAULT_RULE_SET, type RuleSet } from '../../domain/rules/rule-set.js'
@@ -28,7 +33,7 @@ import {
   insertPatrol,
   insertTrackRows,
   readPatrolSummary,
-  type CellRow,
+  type CellSetRow,
   type PointSet,
   type SegmentRow,
   type UnitForPatrol,
@@ -506,22 +511,27 @@ function segmentLengthM(segment: readonly { lon: number; lat: number }[]): numbe
   return sum
 }
 
-/** The patrol's heat cells (grid-cells.ts) from its projected segments: metres and seconds per 100 m cell and Beijing day. */
-function patrolCells(a: AdmittedPatrol, segments: readonly (readonly TimedXY[])[]): CellRow[] {
+/**
+ * The patrol's heat cells (grid-cells.ts) from its projected segments: metres and seconds per 100 m
+ * cell and Beijing day, as sets per day and 5 km block.
+ */
+function patrolCells(a: AdmittedPatrol, segments: readonly (readonly TimedXY[])[]): CellSetRow[] {
   const cells = findTrackCells(segments, {
     cellSizeM: GRID_CELL_SIZE_M,
     sightRadiusM: a.rules.visit.sight_radius_m,
     dayOf: dayFinder(beijingDaysSpanned(segments[0]![0]!.t, segments.at(-1)!.at(-1)!.t)),
   })
-  return cells.map((c) => ({
+  return cellSetsOf(cells).map((s) => ({
     patrolId: a.patrolId,
     divisionCode: a.county,
     srid: a.metric.srid,
-    d: c.day,
-    x: c.cellX,
-    y: c.cellY,
-    l: c.lengthM,
-    t: c.timeS,
+    d: s.day,
+    bx: s.blockX,
+    by: s.blockY,
+    x: s.cellX,
+    y: s.cellY,
+    l: s.lengthM,
+    t: s.timeS,
   }))
 }
 

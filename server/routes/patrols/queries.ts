@@ -1,3 +1,4 @@
+import { ArrayParam } from '../../db/array-param.js'
 import type { Queryable } from '../../db/port.js'
 import type { PatrolSummary } from './schemas.js'
 import { countyBoundary, countyPlaceJoin, type CountyBoundary } from './county-boundaries.js'
@@ -234,13 +235,9 @@ export interface PointSet {
  * month (ensurePointPartitions creates the month's partition; without it the set lands in the
  * default partition).
  *
- * Each column travels as a text[] holding one array literal per set, which the statement casts;
- * the literals are written by JSON.stringify ('[1.5,null]' → '{1.5,null}', array_in reads null as
- * NULL; JSON's number text is the shortest that reads back as the same double, so float8 values
- * arrive bit for bit). Measured on the demo month (scripts/bench/point-storage.ts): the fastest on
- * PostgreSQL in batches of 1 and 32; one JSON document for json_to_recordset was 20–30 % slower
- * there, arrays handed to the drivers 2× slower (both spell them out element by element in
- * JavaScript), one flat literal per column sliced per set slower on PostgreSQL as batches grow.
+ * Each column travels as one array of every set's values (ArrayParam: in PostgreSQL's binary
+ * format on pg, so no number is printed or parsed as text, and float8 values arrive bit for bit),
+ * which the statement slices per set.
  */
 export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]): Promise<void> {
   const insert = pointSetsInsert(sets, 1)
@@ -254,14 +251,14 @@ export async function insertPointSets(tx: Queryable, sets: readonly PointSet[]):
  */
 export async function insertTrackRows(
   tx: Queryable,
-  rows: { sets: readonly PointSet[]; segments: readonly SegmentRow[]; cells: readonly CellRow[] },
+  rows: { sets: readonly PointSet[]; segments: readonly SegmentRow[]; cells: readonly CellSetRow[] },
 ): Promise<void> {
   const inserts: { sql: string; params: unknown[] }[] = []
   let at = 1
   for (const build of [
     (n: number) => pointSetsInsert(rows.sets, n),
     (n: number) => segmentsInsert(rows.segments, n),
-    (n: number) => cellsInsert(rows.cells, n),
+    (n: number) => cellSetsInsert(rows.cells, n),
   ]) {
     const insert = build(at)
     if (!insert) continue
@@ -284,28 +281,62 @@ function pointSetsInsert(
 ): { sql: string; params: unknown[] } | undefined {
   const groups = pointSetGroups(sets)
   if (groups.length === 0) return undefined
-  const column = (value: (p: PointRow) => number | null, required: boolean) =>
-    textArrayOf(groups.map((group) => numberArrayLiteral(group.points.map(value), required)))
+  // every set's points in one array per column, each set a slice [o + 1, o + n] of them
+  const total = groups.reduce((n, g) => n + g.points.length, 0)
+  const s = new Int32Array(total)
+  const t = new Float64Array(total)
+  const x = new Float64Array(total)
+  const y = new Float64Array(total)
+  const a: (number | null)[] = new Array<number | null>(total)
+  const g: (number | null)[] = new Array<number | null>(total)
+  const r: (string | null)[] = new Array<string | null>(total)
+  let k = 0
+  for (const group of groups) {
+    for (const p of group.points) {
+      if (!Number.isInteger(p.s) || !Number.isFinite(p.t) || !Number.isFinite(p.x) || !Number.isFinite(p.y))
+        throw new Error(`point ${p.s} of patrol ${group.patrolId}: not a finite fix`)
+      s[k] = p.s
+      t[k] = p.t
+      x[k] = p.x
+      y[k] = p.y
+      a[k] = p.a
+      g[k] = p.g
+      r[k] = p.r
+      k++
+    }
+  }
+  const offsets: number[] = []
+  let o = 0
+  for (const group of groups) {
+    offsets.push(o)
+    o += group.points.length
+  }
   const $ = (k: number) => `$${at + k - 1}`
+  const slice = (k: number, type: string) => `(${$(k)}::${type}[])[g.o + 1 : g.o + g.n]`
   return {
     sql: `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
                                     drop_reason)
-     SELECT g.patrol_id, g.division_code, to_timestamp(g.month_ms / 1000), g.s::integer[], g.t::float8[],
-            g.x::float8[], g.y::float8[], g.a::real[], g.g::integer[], g.r::text[]
-       FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::float8[], ${$(4)}::text[], ${$(5)}::text[],
-                   ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::text[], ${$(9)}::text[], ${$(10)}::text[])
-            AS g(patrol_id, division_code, month_ms, s, t, x, y, a, g, r)`,
+     SELECT g.patrol_id, g.division_code, to_timestamp(g.month_ms / 1000), ${slice(4, 'integer')},
+            ${slice(5, 'float8')}, ${slice(6, 'float8')}, ${slice(7, 'float8')}, ${slice(8, 'real')},
+            ${slice(9, 'integer')}, ${slice(10, 'text')}
+       FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::float8[], ${$(11)}::integer[], ${$(12)}::integer[])
+            AS g(patrol_id, division_code, month_ms, o, n)`,
     params: [
       groups.map((k) => k.patrolId),
       groups.map((k) => k.divisionCode),
       groups.map((k) => k.monthMs),
-      column((p) => p.s, true),
-      column((p) => p.t, true),
-      column((p) => p.x, true),
-      column((p) => p.y, true),
-      column((p) => p.a, false),
-      column((p) => p.g, false),
-      textArrayOf(groups.map((group) => wordArrayLiteral(group.points.map((p) => p.r)))),
+      new ArrayParam('int4', s),
+      new ArrayParam('float8', t),
+      new ArrayParam('float8', x),
+      new ArrayParam('float8', y),
+      new ArrayParam('float4', a),
+      new ArrayParam('int4', g),
+      new ArrayParam('text', r),
+      new ArrayParam('int4', offsets),
+      new ArrayParam(
+        'int4',
+        groups.map((group) => group.points.length),
+      ),
     ],
   }
 }
@@ -361,19 +392,6 @@ function numberArrayLiteral(values: readonly (number | null)[], required: boolea
   return `{${JSON.stringify(values).slice(1, -1)}}`
 }
 
-/** A PostgreSQL array literal of plain words (drop reasons), NULL for null: '{NULL,outlier}'. */
-function wordArrayLiteral(values: readonly (string | null)[]): string {
-  for (const v of values) {
-    if (v !== null && !/^[a-z_]+$/.test(v)) throw new Error(`not a plain word: ${JSON.stringify(v)}`)
-  }
-  return `{${values.map((v) => v ?? 'NULL').join(',')}}`
-}
-
-/** A text[] literal of array literals (which hold neither quotes nor backslashes): '{"{1,2}","{3}"}'. */
-function textArrayOf(literals: readonly string[]): string {
-  return `{"${literals.join('","')}"}`
-}
-
 export interface SegmentRow {
   patrolId: string
   divisionCode: string
@@ -426,53 +444,91 @@ function segmentsInsert(
   }
 }
 
-/** One heat cell of a patrol: d = Beijing day, x/y = cell column/row, l = metres, t = seconds. */
-export interface CellRow {
+/**
+ * The heat cells of a patrol on one Beijing day in one 5 km block of the grid (patrol_cell_sets,
+ * migrations/0016): d = the day, bx/by = the block, and per cell its column, row, metres and seconds.
+ */
+export interface CellSetRow {
   patrolId: string
   divisionCode: string
   srid: number
   d: string
-  x: number
-  y: number
-  l: number
-  t: number
+  bx: number
+  by: number
+  x: readonly number[]
+  y: readonly number[]
+  l: readonly number[]
+  t: readonly number[]
 }
 
 /**
- * INSERT of the heat cells of any number of patrols, each column one array literal (a county month
- * is ~300,000 cells: literals written by JSON.stringify, as the point sets are, instead of arrays the
- * driver spells out element by element), its parameters numbered from $at; undefined when none.
+ * INSERT of the heat cell sets of any number of patrols: the keys as arrays, each set's cells as one
+ * array literal per column (written by JSON.stringify, as the point sets are), its parameters
+ * numbered from $at; undefined when none.
  */
-function cellsInsert(cells: readonly CellRow[], at: number): { sql: string; params: unknown[] } | undefined {
-  if (cells.length === 0) return undefined
+function cellSetsInsert(
+  sets: readonly CellSetRow[],
+  at: number,
+): { sql: string; params: unknown[] } | undefined {
+  if (sets.length === 0) return undefined
+  // every set's cells in one array per column, each set a slice [o + 1, o + n] of them
+  const flat = (value: (s: CellSetRow) => readonly number[]) => {
+    const out: number[] = []
+    for (const set of sets) for (const v of value(set)) out.push(v)
+    return out
+  }
+  const offsets: number[] = []
+  let o = 0
+  for (const set of sets) {
+    offsets.push(o)
+    o += set.x.length
+  }
   const $ = (k: number) => `$${at + k - 1}`
+  const slice = (k: number, type: string) => `(${$(k)}::${type}[])[g.o + 1 : g.o + g.n]`
   return {
-    sql: `INSERT INTO patrol_cells (patrol_id, division_code, visit_date, srid, cell_x, cell_y, length_m, time_s)
-     SELECT * FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::date[], ${$(4)}::integer[],
-                          ${$(5)}::integer[], ${$(6)}::integer[], ${$(7)}::float8[], ${$(8)}::float8[])`,
+    sql: `INSERT INTO patrol_cell_sets (patrol_id, division_code, visit_date, srid, block_x, block_y, cell_x, cell_y,
+                                   length_m, time_s)
+     SELECT g.patrol_id, g.division_code, g.visit_date, g.srid, g.bx, g.by, ${slice(7, 'integer')},
+            ${slice(8, 'integer')}, ${slice(9, 'float8')}, ${slice(10, 'float8')}
+       FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::date[], ${$(4)}::integer[], ${$(5)}::integer[],
+                   ${$(6)}::integer[], ${$(11)}::integer[], ${$(12)}::integer[])
+            AS g(patrol_id, division_code, visit_date, srid, bx, by, o, n)`,
     params: [
-      tokenArrayLiteral(cells.map((c) => c.patrolId)),
-      tokenArrayLiteral(cells.map((c) => c.divisionCode)),
-      tokenArrayLiteral(cells.map((c) => c.d)),
-      numberArrayLiteral(
-        cells.map((c) => c.srid),
-        true,
+      tokenArrayLiteral(sets.map((c) => c.patrolId)),
+      tokenArrayLiteral(sets.map((c) => c.divisionCode)),
+      tokenArrayLiteral(sets.map((c) => c.d)),
+      new ArrayParam(
+        'int4',
+        sets.map((c) => c.srid),
       ),
-      numberArrayLiteral(
-        cells.map((c) => c.x),
-        true,
+      new ArrayParam(
+        'int4',
+        sets.map((c) => c.bx),
       ),
-      numberArrayLiteral(
-        cells.map((c) => c.y),
-        true,
+      new ArrayParam(
+        'int4',
+        sets.map((c) => c.by),
       ),
-      numberArrayLiteral(
-        cells.map((c) => c.l),
-        true,
+      new ArrayParam(
+        'int4',
+        flat((c) => c.x),
       ),
-      numberArrayLiteral(
-        cells.map((c) => c.t),
-        true,
+      new ArrayParam(
+        'int4',
+        flat((c) => c.y),
+      ),
+      new ArrayParam(
+        'float8',
+        flat((c) => c.l),
+      ),
+      new ArrayParam(
+        'float8',
+        flat((c) => c.t),
+      ),
+      new ArrayParam('int4', offsets),
+      new ArrayParam(
+        'int4',
+        sets.map((c) => c.x.length),
       ),
     ],
   }
@@ -606,7 +662,7 @@ function isoFromEpochSeconds(value: string | number): string {
  */
 export async function vacuumLiveFigures(db: Queryable): Promise<void> {
   try {
-    await db.query(`VACUUM (SKIP_LOCKED) zone_visits, zone_period_coverage, patrol_cells`)
+    await db.query(`VACUUM (SKIP_LOCKED) zone_visits, zone_period_coverage, patrol_cell_sets`)
   } catch {
     // (a vacuum is an optimisation only)
   }

@@ -85,11 +85,11 @@ export const GAPS_TILE_SOURCE = `
    WHERE z.geom && t.bbox`
 
 /**
- * Source of the `coverage` layer: the 100 m cells of the metric grid (patrol_cells) seen by patrols
+ * Source of the `coverage` layer: the 100 m cells of the metric grid (patrol_cell_sets) seen by patrols
  * on a Beijing day in [$4, $5], in the division $6, aggregated over patrols and days. A division
  * above a county takes its counties' cells; a township takes its county's cells that meet its
- * boundary. Cells are found by their grid index in the tile's box (one box per metric CRS in use),
- * so the primary key serves the read.
+ * boundary. Cells are found by their grid index in the tile's box (one box per metric CRS in use):
+ * the primary key finds the sets of the 5 km blocks the box meets, whose cells in the box are kept.
  */
 export const COVERAGE_TILE_SOURCE = `
   SELECT lp_grid_cell_geom(a.srid, a.cell_x, a.cell_y) AS geom,
@@ -101,10 +101,10 @@ export const COVERAGE_TILE_SOURCE = `
            'days_since', $5::date - a.last_day
          ) AS properties
     FROM (
-      SELECT c.srid, c.cell_x, c.cell_y,
+      SELECT c.srid, cell.x AS cell_x, cell.y AS cell_y,
              count(DISTINCT c.patrol_id)::integer AS patrols,
              count(DISTINCT c.visit_date)::integer AS days,
-             sum(c.length_m) AS length_m, sum(c.time_s) AS time_s, max(c.visit_date) AS last_day
+             sum(cell.length_m) AS length_m, sum(cell.time_s) AS time_s, max(c.visit_date) AS last_day
         -- per metric CRS in use, the tile's box in grid indices and the division's county codes,
         -- computed once (OFFSET 0 keeps the planner from recomputing them for every stored cell)
         FROM (
@@ -137,14 +137,18 @@ export const COVERAGE_TILE_SOURCE = `
                 FROM (SELECT ST_Transform(ST_Segmentize(nb.near, 0.25), s.srid) AS b) AS bb
                WHERE NOT ST_IsEmpty(nb.near)) AS r
           OFFSET 0) AS rng
-        JOIN patrol_cells c
+        -- the sets of the blocks (50 × 50 cells) that meet the box, then their cells in it
+        JOIN patrol_cell_sets c
           ON c.division_code >= rng.prefix AND c.division_code < rng.prefix || '~'
          AND c.srid = rng.srid
-         AND c.cell_x BETWEEN rng.x0 AND rng.x1 AND c.cell_y BETWEEN rng.y0 AND rng.y1
+         AND c.block_x BETWEEN floor(rng.x0 / 50.0)::integer AND floor(rng.x1 / 50.0)::integer
+         AND c.block_y BETWEEN floor(rng.y0 / 50.0)::integer AND floor(rng.y1 / 50.0)::integer
          AND c.visit_date BETWEEN $4::date AND $5::date
-       WHERE rng.county IS NULL OR rng.boundary IS NULL
-          OR ST_Intersects(rng.boundary, lp_grid_cell_geom(c.srid, c.cell_x, c.cell_y))
-       GROUP BY c.srid, c.cell_x, c.cell_y
+       CROSS JOIN LATERAL unnest(c.cell_x, c.cell_y, c.length_m, c.time_s) AS cell(x, y, length_m, time_s)
+       WHERE cell.x BETWEEN rng.x0 AND rng.x1 AND cell.y BETWEEN rng.y0 AND rng.y1
+         AND (rng.county IS NULL OR rng.boundary IS NULL
+              OR ST_Intersects(rng.boundary, lp_grid_cell_geom(c.srid, cell.x, cell.y)))
+       GROUP BY c.srid, cell.x, cell.y
       -- a fence: the pipeline's bbox test must run on the aggregated cells, not be pushed down onto
       -- every stored row (a projection per row)
       OFFSET 0) AS a`

@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/port.js'
 
 /**
  * Patrol effort behind violation hotspots (design.md, "heat": hotspots normalised by patrol effort,
- * violations per 100 km patrolled). The kilometres come from the stored heat cells (patrol_cells:
+ * violations per 100 km patrolled). The kilometres come from the stored heat cells (patrol_cell_sets:
  * the track length inside each 100 m square of the metric grid, per day), never from raw points:
  * each square's length is put in the H3 cell of the square's centre. A square straddling a hexagon's
  * edge is thus given whole to one side; at resolution 8 (hexagon edges ≈ 460 m) that moves at most
@@ -25,13 +25,14 @@ export interface HexEffortQuery {
 export async function patrolKmByHex(db: Queryable, q: HexEffortQuery): Promise<Map<string, number>> {
   const res = await db.query<{ lon: number; lat: number; m: number }>(
     `SELECT ST_X(c.pt) AS lon, ST_Y(c.pt) AS lat, a.m
-       FROM (SELECT pc.srid, pc.cell_x, pc.cell_y, sum(pc.length_m) AS m
-               FROM patrol_cells pc
+       FROM (SELECT pc.srid, cell.x AS cell_x, cell.y AS cell_y, sum(cell.m) AS m
+               FROM patrol_cell_sets pc
+              CROSS JOIN LATERAL unnest(pc.cell_x, pc.cell_y, pc.length_m) AS cell(x, y, m)
               WHERE ($1::text IS NULL OR starts_with(pc.division_code, lp_scope_prefix($1::text))
                      OR pc.division_code = left($1::text, 6))
                 AND pc.visit_date BETWEEN $2::date AND $3::date
-                AND pc.length_m > 0
-              GROUP BY pc.srid, pc.cell_x, pc.cell_y) AS a
+                AND cell.m > 0
+              GROUP BY pc.srid, cell.x, cell.y) AS a
       CROSS JOIN LATERAL (
         SELECT ST_Transform(ST_SetSRID(ST_MakePoint((a.cell_x + 0.5) * 100, (a.cell_y + 0.5) * 100), a.srid), 4326) AS pt
       ) AS c

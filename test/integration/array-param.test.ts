@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ArrayParam, binaryArray } from '../../server/db/array-param.js'
+import { createTestContext, type TestContext } from './support/test-app.js'
+
+// ArrayParam read back by the database the test runs on: in binary on PostgreSQL (pg adapter), as a
+// literal on PGlite. Each value must arrive as given (doubles bit for bit).
+
+let ctx: TestContext
+
+beforeAll(async () => {
+  ctx = await createTestContext({ seedDivisions: false })
+})
+
+afterAll(async () => {
+  await ctx?.close()
+})
+
+const DOUBLES = [0, -0, 1.5, -2.25e-300, 1.7976931348623157e308, 5e-324, 0.1 + 0.2, 116.39748123456789, null]
+const INTS = [0, -1, 2147483647, -2147483648, 42, null]
+const TEXTS = ['outlier', 'a "quoted", \\ one', '北京 {x}', '', 'NULL', null]
+
+describe('ArrayParam', () => {
+  it('arrives as the same values: float8, int4, float4 and text, with nulls, and empty', async () => {
+    const res = await ctx.db.query<{
+      d: (number | null)[]
+      i: (number | null)[]
+      f: (number | null)[]
+      t: (string | null)[]
+      e: number[]
+      slice: number[]
+    }>(
+      `SELECT $1::float8[] AS d, $2::integer[] AS i, $3::real[] AS f, $4::text[] AS t, $5::float8[] AS e,
+              ($1::float8[])[3:4] AS slice`,
+      [
+        new ArrayParam('float8', DOUBLES),
+        new ArrayParam('int4', INTS),
+        new ArrayParam('float4', [0.25, -3.5, null]),
+        new ArrayParam('text', TEXTS),
+        new ArrayParam('float8', []),
+      ],
+    )
+    const row = res.rows[0]!
+    expect(row.d.map((v) => (v === null ? null : Object.is(v, -0) ? '-0' : v))).toEqual(
+      DOUBLES.map((v) => (v === null ? null : Object.is(v, -0) ? '-0' : v)),
+    )
+    expect(row.i).toEqual(INTS)
+    expect(row.f).toEqual([0.25, -3.5, null])
+    expect(row.t).toEqual(TEXTS)
+    expect(row.e).toEqual([])
+    expect(row.slice).toEqual([1.5, -2.25e-300])
+  })
+
+  it('refuses what the column cannot hold before anything is sent', () => {
+    expect(() => binaryArray(new ArrayParam('float8', [1, Number.NaN]))).toThrow(/at 1/)
+    expect(() => binaryArray(new ArrayParam('int4', [1, 2.5]))).toThrow(/32-bit integer at 1/)
+    expect(() => binaryArray(new ArrayParam('int4', [2 ** 31]))).toThrow(/32-bit integer at 0/)
+  })
+})
