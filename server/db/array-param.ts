@@ -7,30 +7,36 @@
  * Measured on the demo month: as text, each of ~5 million numbers was printed by the client and read
  * back by the server with strtod; in binary neither happens.
  */
-export type ArrayElementType = 'float8' | 'float4' | 'int4' | 'text'
+export type ArrayElementType = 'float8' | 'float4' | 'int4' | 'text' | 'bytea'
 
 export class ArrayParam {
   constructor(
     readonly type: ArrayElementType,
-    readonly values: ArrayLike<number | null> | ArrayLike<string | null>,
+    readonly values: ArrayLike<number | null> | ArrayLike<string | null> | ArrayLike<Uint8Array | null>,
   ) {}
 }
 
 /** Element type OIDs (pg_type), which array_recv checks against the parameter's type. */
-const ELEMENT_OID: Record<ArrayElementType, number> = { float8: 701, float4: 700, int4: 23, text: 25 }
-const WIDTH: Record<Exclude<ArrayElementType, 'text'>, number> = { float8: 8, float4: 4, int4: 4 }
+const ELEMENT_OID: Record<ArrayElementType, number> = {
+  float8: 701,
+  float4: 700,
+  int4: 23,
+  text: 25,
+  bytea: 17,
+}
+const WIDTH: Record<'float8' | 'float4' | 'int4', number> = { float8: 8, float4: 4, int4: 4 }
 
 /** The parameter in PostgreSQL's binary array format (one dimension, lower bound 1). */
 export function binaryArray(p: ArrayParam): Buffer {
   const n = p.values.length
   let nulls = false
   let size = n === 0 ? 12 : 20
-  if (p.type === 'text') {
-    const values = p.values as ArrayLike<string | null>
+  if (p.type === 'text' || p.type === 'bytea') {
+    const values = p.values as ArrayLike<string | Uint8Array | null>
     for (let i = 0; i < n; i++) {
       const v = values[i]
       if (v === null || v === undefined) nulls = true
-      else size += Buffer.byteLength(v)
+      else size += typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength
       size += 4
     }
   } else {
@@ -88,6 +94,13 @@ export function binaryArray(p: ArrayParam): Buffer {
         at += 4 + written
         break
       }
+      case 'bytea': {
+        const bytes = v as Uint8Array
+        view.setInt32(at, bytes.byteLength)
+        b.set(bytes, at + 4)
+        at += 4 + bytes.byteLength
+        break
+      }
     }
   }
   return b
@@ -103,6 +116,9 @@ export function arrayLiteral(p: ArrayParam): string {
     const v = p.values[i]
     if (v === null || v === undefined) out.push('NULL')
     else if (typeof v === 'string') out.push(`"${v.replace(/["\\]/g, '\\$&')}"`)
+    // (bytea's hex input, its backslash escaped for the array literal)
+    else if (v instanceof Uint8Array)
+      out.push(`"\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}"`)
     else if (!Number.isFinite(v)) throw new Error(`not a finite number at ${i}: ${v}`)
     else out.push(Object.is(v, -0) ? '-0' : String(v))
   }

@@ -20,7 +20,7 @@ const INTS = [0, -1, 2147483647, -2147483648, 42, null]
 const TEXTS = ['outlier', 'a "quoted", \\ one', '北京 {x}', '', 'NULL', null]
 
 describe('ArrayParam', () => {
-  it('arrives as the same values: float8, int4, float4 and text, with nulls, and empty', async () => {
+  it('arrives as the same values: float8, int4, float4, text and bytea, with nulls, and empty', async () => {
     const res = await ctx.db.query<{
       d: (number | null)[]
       i: (number | null)[]
@@ -28,15 +28,17 @@ describe('ArrayParam', () => {
       t: (string | null)[]
       e: number[]
       slice: number[]
+      b: (Uint8Array | null)[]
     }>(
       `SELECT $1::float8[] AS d, $2::integer[] AS i, $3::real[] AS f, $4::text[] AS t, $5::float8[] AS e,
-              ($1::float8[])[3:4] AS slice`,
+              ($1::float8[])[3:4] AS slice, $6::bytea[] AS b`,
       [
         new ArrayParam('float8', DOUBLES),
         new ArrayParam('int4', INTS),
         new ArrayParam('float4', [0.25, -3.5, null]),
         new ArrayParam('text', TEXTS),
         new ArrayParam('float8', []),
+        new ArrayParam('bytea', [Uint8Array.from([0, 255, 92, 34, 123]), new Uint8Array(0), null]),
       ],
     )
     const row = res.rows[0]!
@@ -48,6 +50,7 @@ describe('ArrayParam', () => {
     expect(row.t).toEqual(TEXTS)
     expect(row.e).toEqual([])
     expect(row.slice).toEqual([1.5, -2.25e-300])
+    expect(row.b.map((v) => (v === null ? null : [...v]))).toEqual([[0, 255, 92, 34, 123], [], null])
   })
 
   it('refuses what the column cannot hold before anything is sent', () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScopedDb } from '../../server/db/scoped-db.js'
+import { decodePieceRaster } from '../../server/routes/patrols/piece-raster-blob.js'
+import { rasterOfShapes, type PieceRasterRow } from '../../server/routes/patrols/swath-pieces.js'
 import { warmPieceMemory } from '../../server/routes/patrols/warm-pieces.js'
 import { geodesicAreaM2 } from '../../server/domain/geo/areas.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
@@ -183,6 +185,19 @@ describe('plan workflow: draft → submitted → filed → superseded; zones in 
     expect(cut.zones).toBe(1)
     expect(cut.pieces).toBeGreaterThanOrEqual(1)
     expect(Math.abs(cut.piece_area - cut.zone_area) / cut.zone_area).toBeLessThan(1e-6)
+    // with each piece its raster, stored: the one its shape gives (grid, masks, polygons)
+    const stored = await ctx.db.query<PieceRasterRow>(
+      `SELECT p.zone_id, p.piece, p.raster, m.area AS zone_area, ST_AsBinary(p.geom) AS geom, NULL AS road
+         FROM zones z JOIN zone_metric m ON m.zone_id = z.id JOIN zone_pieces p ON p.zone_id = z.id AND p.srid = m.srid
+        WHERE z.plan_id = $1::uuid`,
+      [first],
+    )
+    expect(stored.rows).toHaveLength(cut.pieces)
+    for (const row of stored.rows) {
+      const { rings: _decodedRings, ...decoded } = decodePieceRaster(row.raster!)!
+      const { rings: _rings, ...computed } = rasterOfShapes(row)
+      expect({ ...decoded, mask: [...decoded.mask] }).toEqual({ ...computed, mask: [...computed.mask] })
+    }
     // and a server fills its memory with the pieces of every county with a filed plan
     const all = await ctx.db.query<{ n: number }>(
       `SELECT count(*)::integer AS n FROM zone_pieces

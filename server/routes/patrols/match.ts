@@ -3,6 +3,7 @@ import type { FrequencyPeriod } from '../../domain/rules/rule-set.js'
 import { legInside } from '../../domain/coverage/leg-clip.js'
 import { zonesInForceJoin } from '../zones/in-force.js'
 import { countyMetricSrid } from './county-boundaries.js'
+import { storePieceRasters } from './piece-raster-store.js'
 import { prepareZoneRoads } from './road-coverage.js'
 import { patrolSummaryOf, patrolSummarySelect, type PatrolSummaryRow } from './queries.js'
 import type { PatrolSummary } from './schemas.js'
@@ -122,6 +123,8 @@ export async function prepareCountyZones(
     prepared += await prepareZonePieces(tx, day)
     prepared += await prepareZoneRoads(tx, day)
   }
+  // the pieces' rasters, once their roads are there
+  prepared += await storePieceRasters(tx, q.countyCode, q.srid)
   return prepared
 }
 

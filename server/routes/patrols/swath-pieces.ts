@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/port.js'
 import { geometryFromWkb } from '../../domain/coverage/ewkb.js'
+import { decodePieceRaster } from './piece-raster-blob.js'
 import { prepareRings, type PreparedRings } from '../../domain/coverage/leg-clip.js'
 import {
   andBits,
@@ -194,7 +195,11 @@ export interface PieceShapeRow {
   road: { type: string; coordinates: number[][] | number[][][] } | null
 }
 
-/** The rasters of the pieces, from the cache or computed from their stored geometry (one query). */
+/**
+ * The rasters of the pieces: from this process's memory, else as stored with the piece when its
+ * county was prepared (piece-raster-store.ts), else computed from the piece's shape (a piece
+ * prepared before rasters were stored). One query for all that are not in memory.
+ */
 export async function pieceRasters(
   tx: Queryable,
   srid: number,
@@ -209,19 +214,14 @@ export async function pieceRasters(
     else missing.push(p)
   }
   if (missing.length === 0) return out
-  // (the shapes as WKB: a tenth of the work of GeoJSON text, for the database and for this process)
-  const res = await tx.query<{
-    zone_id: string
-    piece: number
-    zone_area: number
-    geom: Uint8Array
-    road: Uint8Array | null
-  }>(
-    `SELECT zp.zone_id, zp.piece, m.area AS zone_area, ST_AsBinary(zp.geom) AS geom, ST_AsBinary(r.road) AS road
+  const res = await tx.query<PieceRasterRow>(
+    `SELECT zp.zone_id, zp.piece, zp.raster, m.area AS zone_area,
+            CASE WHEN zp.raster IS NULL THEN ST_AsBinary(zp.geom) END AS geom,
+            CASE WHEN zp.raster IS NULL THEN ST_AsBinary(r.road) END AS road
        FROM unnest($2::uuid[], $3::integer[]) AS k(zone_id, piece)
        -- one probe of the key per piece (OFFSET 0: see readDayPieces)
        CROSS JOIN LATERAL (
-             SELECT x.zone_id, x.piece, x.srid, x.geom FROM zone_pieces x
+             SELECT x.zone_id, x.piece, x.srid, x.geom, x.raster FROM zone_pieces x
               WHERE x.zone_id = k.zone_id AND x.srid = $1::integer AND x.piece = k.piece OFFSET 0) AS zp
        JOIN zone_metric m ON m.zone_id = zp.zone_id AND m.srid = zp.srid
        LEFT JOIN zone_piece_roads r ON r.zone_id = zp.zone_id AND r.srid = zp.srid AND r.piece = zp.piece`,
@@ -229,16 +229,32 @@ export async function pieceRasters(
   )
   if (pieceCache.size + res.rows.length > MAX_CACHED_PIECES) pieceCache.clear()
   for (const row of res.rows) {
-    const raster = rasterizePiece({
-      ...row,
-      geom: geometryFromWkb(row.geom) as PieceShapeRow['geom'],
-      road: row.road ? (geometryFromWkb(row.road) as NonNullable<PieceShapeRow['road']>) : null,
-    })
+    const raster = (row.raster && decodePieceRaster(row.raster)) || rasterOfShapes(row)
     const key = pieceKey(row.zone_id, srid, row.piece)
     pieceCache.set(key, raster)
     out.set(key, raster)
   }
   return out
+}
+
+/** A piece as read for its raster: the stored raster, or (without one) its shape and road as WKB. */
+export interface PieceRasterRow {
+  zone_id: string
+  piece: number
+  zone_area: number
+  raster: Uint8Array | null
+  geom: Uint8Array | null
+  road: Uint8Array | null
+}
+
+/** The raster of a piece computed from its shape and road (WKB: a tenth of the work of GeoJSON text). */
+export function rasterOfShapes(row: Omit<PieceRasterRow, 'raster'>): PieceRaster {
+  if (!row.geom) throw new Error(`zone piece ${row.zone_id}/${row.piece} has no shape`)
+  return rasterizePiece({
+    ...row,
+    geom: geometryFromWkb(row.geom) as PieceShapeRow['geom'],
+    road: row.road ? (geometryFromWkb(row.road) as NonNullable<PieceShapeRow['road']>) : null,
+  })
 }
 
 export function pieceRasterOf(
