@@ -1,7 +1,7 @@
-import proj4 from 'proj4'
 import type { Queryable } from '../../db/port.js'
 import { beijingDaysSpanned } from '../../domain/coverage/beijing-days.js'
 import { metricCrsForSrid } from '../../domain/coverage/metric-crs.js'
+import { metricProjector } from '../../domain/coverage/metric-projector.js'
 import { periodContaining } from '../../domain/coverage/periods.js'
 import type { FrequencyPeriod, RuleSet } from '../../domain/rules/rule-set.js'
 import type { CleanPoint } from '../../domain/track/clean-track.js'
@@ -48,10 +48,10 @@ export function projectSegments(
   segments: readonly (readonly Pick<CleanPoint, 'lon' | 'lat' | 'time'>[])[],
   srid: number,
 ): TimedXY[][] {
-  const project = proj4('EPSG:4326', metricCrsForSrid(srid).proj4)
+  const project = metricProjector(metricCrsForSrid(srid).proj4)
   return segments.map((segment) =>
     segment.map((f) => {
-      const [x, y] = project.forward([f.lon, f.lat]) as [number, number]
+      const { x, y } = project(f.lon, f.lat)
       return { x, y, t: f.time }
     }),
   )
