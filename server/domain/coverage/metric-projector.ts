@@ -1,7 +1,7 @@
 import proj4 from 'proj4'
 
-/** proj4's degrees-to-radians factor (D2R), so that the answers are its own to the bit. */
-const D2R = 0.01745329251994329577
+/** proj4's degrees-to-radians factor (D2R, written 0.01745329251994329577 there: the same double). */
+const D2R = Math.PI / 180
 
 /** proj4's datum types that mean "no shift from WGS 84" (PJD_WGS84, PJD_NODATUM) */
 const PJD_WGS84 = 4
