@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashPatrolContentV1 } from '../../server/domain/coverage/content-hash.js'
+import { parseGeojsonTrack } from '../../server/domain/track/parse-geojson-track.js'
 import { bearer, createTestContext, type TestContext } from './support/test-app.js'
 
 // POST /patrols end to end on a county whose zones were filed through the API: segment matching,
@@ -376,6 +378,32 @@ describe('idempotency on external_id', () => {
     expect(changed.json().patrol_id).toBe(first.json().id)
     const n = await ctx.db.query(`SELECT count(*)::integer AS n FROM patrols WHERE external_id = 'idem-1'`)
     expect(n.rows[0]).toEqual({ n: 1 })
+  })
+
+  it('a patrol stored with the version 1 content hash is recognised by it: a replay 200, other content 409', async () => {
+    const first = await postPatrol(body('idem-v1'))
+    expect(first.statusCode, first.body).toBe(201)
+    // as a patrol stored before version 2 of the hash carries it
+    const sent = body('idem-v1')
+    const v1 = hashPatrolContentV1({
+      unitId: sent.unit_id,
+      staff: sent.staff,
+      kind: sent.kind,
+      crs: 'EPSG:4326',
+      track: parseGeojsonTrack(sent.track, { basePath: '/track' }),
+    })
+    const stored = await ctx.db.query<{ content_hash: string }>(
+      `UPDATE patrols p SET content_hash = $1::text FROM patrols o
+        WHERE p.id = o.id AND p.external_id = 'idem-v1' RETURNING o.content_hash`,
+      [v1],
+    )
+    expect(stored.rows).toHaveLength(1)
+    expect(stored.rows[0]!.content_hash).not.toBe(v1)
+    const again = await postPatrol(body('idem-v1'))
+    expect(again.statusCode, again.body).toBe(200)
+    expect(again.json()).toEqual(first.json())
+    const changed = await postPatrol(body('idem-v1', 5))
+    expect(changed.statusCode).toBe(409)
   })
 
   it('two identical posts at the same moment make one patrol', async () => {

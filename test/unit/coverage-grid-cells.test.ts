@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CELL_BLOCK, cellSetsOf, findTrackCells } from '../../server/domain/coverage/grid-cells.js'
 import { metricCrsFor } from '../../server/domain/coverage/metric-crs.js'
-import { hashPatrolContent } from '../../server/domain/coverage/content-hash.js'
+import { hashPatrolContent, hashPatrolContentV1 } from '../../server/domain/coverage/content-hash.js'
 
 const opts = { cellSizeM: 100, sightRadiusM: 50, dayOf: () => '2026-05-04' }
 const at = (x: number, y: number, s: number) => ({ x, y, t: s * 1000 })
@@ -101,15 +101,39 @@ describe('patrol content hash', () => {
     segmentsHint: [0],
   }
   const base = { unitId: 'U', staff: ['b', 'a'], kind: 'routine', crs: 'EPSG:4326', track }
-  it('is the sha-256 of the canonical JSON, for a long track with and without accuracy', () => {
-    const points = Array.from({ length: 3000 }, (_, i) => ({
+  const longTrack = () => {
+    const points = Array.from({ length: 5000 }, (_, i) => ({
       index: i,
       lon: -73.98 + i * 1e-5 + (i % 7) * 1.1e-9,
       lat: 40.7 - i * 3.3e-6,
       time: 1_790_000_000_000 + i * 1003,
       ...(i % 3 === 0 ? { accuracy: (i % 50) / 4 } : {}),
     }))
-    const content = { ...base, track: { points, segmentsHint: [0, 1200] } }
+    return { ...base, track: { points, segmentsHint: [0, 1200] } }
+  }
+  it('is the sha-256 of the canonical metadata JSON and each point as four little-endian doubles', () => {
+    const content = longTrack()
+    const head = JSON.stringify({
+      v: 2,
+      unit_id: 'u',
+      staff: ['a', 'b'],
+      kind: 'routine',
+      crs: 'EPSG:4326',
+      segments: [0, 1200],
+    })
+    const body = Buffer.alloc(32 * content.track.points.length)
+    content.track.points.forEach((p, i) => {
+      body.writeDoubleLE(p.lon, 32 * i)
+      body.writeDoubleLE(p.lat, 32 * i + 8)
+      body.writeDoubleLE(p.time, 32 * i + 16)
+      body.writeDoubleLE('accuracy' in p ? (p.accuracy as number) : Number.NaN, 32 * i + 24)
+    })
+    const expected = createHash('sha256').update(head).update(body).digest('hex')
+    expect(hashPatrolContent(content)).toBe(expected)
+  })
+  it('version 1 is the sha-256 of the canonical JSON, for a long track with and without accuracy', () => {
+    const content = longTrack()
+    const points = content.track.points
     const canonical = JSON.stringify({
       v: 1,
       unit_id: 'u',
@@ -119,7 +143,8 @@ describe('patrol content hash', () => {
       segments: [0, 1200],
       points: points.map((p) => [p.lon, p.lat, p.time, p.accuracy ?? null]),
     })
-    expect(hashPatrolContent(content)).toBe(createHash('sha256').update(canonical).digest('hex'))
+    expect(hashPatrolContentV1(content)).toBe(createHash('sha256').update(canonical).digest('hex'))
+    expect(hashPatrolContentV1(content)).not.toBe(hashPatrolContent(content))
   })
   it('ignores staff order, not staff, points or kind', () => {
     expect(hashPatrolContent({ ...base, staff: ['a', 'b'] })).toBe(hashPatrolContent(base))

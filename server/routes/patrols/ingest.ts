@@ -2,7 +2,11 @@ import type { Queryable } from '../../db/port.js'
 import type { ScopedDb } from '../../db/scoped-db.js'
 import { conflict, notFound, unprocessable, type ProblemDetailItem } from '../../errors.js'
 import { beijingDateOf, beijingDaysSpanned, type DayWindow } from '../../domain/coverage/beijing-days.js'
-import { hashPatrolContent } from '../../domain/coverage/content-hash.js'
+import {
+  hashPatrolContent,
+  hashPatrolContentV1,
+  type PatrolContent,
+} from '../../domain/coverage/content-hash.js'
 import { lineStringMHex } from '../../domain/coverage/ewkb.js'
 import {
   cellSetsOf,
@@ -19,7 +23,6 @@ import { parseTrackCrs, toWgs84, type TrackCrs } from '../../domain/track/conver
 import { parseCsvTrack } from '../../domain/track/parse-csv-track.js'
 import { parseGeojsonTrack } from '../../domain/track/parse-geojson-track.js'
 import { parseGpxTrack } from '../../domain/track/parse-gpx-track.js'
-import { haversineM } from '../../domain/track/haversine-m.js'
 import type { RawTrack } from '../../domain/track/raw-track.js'
 import { TrackInputError } from '../../domain/track/track-errors.js'
 import { countFixesOutside } from './county-boundaries.js'
@@ -139,13 +142,7 @@ export function preparePatrol(
 ): PreparedPatrol {
   const rules = opts.rules ?? DEFAULT_RULE_SET
   const crs = readCrs(submission.crs)
-  const contentHash = hashPatrolContent({
-    unitId: submission.unitId,
-    staff: submission.staff,
-    kind: submission.kind,
-    crs,
-    track: raw,
-  })
+  const contentHash = hashPatrolContent(contentOf(submission, crs, raw))
   const wgs84: RawTrack = { ...raw, points: toWgs84(raw.points, crs) }
   const cleaned = cleanTrack(wgs84, {
     maxSpeedKmh: MAX_SPEED_KMH_BY_KIND[submission.kind],
@@ -312,7 +309,7 @@ async function admitPatrol(
   // a replay answers with the stored patrol (whatever its staff are now); a new patrol's staff must
   // be people of the county
   const found = await findPatrolAndStaffOutside(tx, county, submission.externalId, submission.staff)
-  const replay = sameContent(found.existing, submission.externalId, contentHash)
+  const replay = sameContent(found.existing, prepared)
   if (replay) return { status: 200, patrolId: replay }
 
   const { outsideStaff } = found
@@ -332,12 +329,12 @@ async function admitPatrol(
     unit.county_lon ?? (kept[0]?.lon as number),
     unit.county_lat ?? (kept[0]?.lat as number),
   )
-  const segments = cleaned.segments.map((segment) => ({
+  const segments = cleaned.segments.map((segment, i) => ({
     hex: lineStringMHex(segment),
     startedAt: segment[0]!.time,
     endedAt: segment[segment.length - 1]!.time,
     points: segment.length,
-    lengthM: segmentLengthM(segment),
+    lengthM: cleaned.segmentLengthsM[i]!,
   }))
   const outside = countFixesOutside(unit.county_boundary, cleaned.segments)
   const staffCount = new Set(submission.staff.map((s) => s.toLowerCase())).size
@@ -392,7 +389,7 @@ async function admitPatrol(
   })
   if (!patrolId) {
     // Lost the race to an identical (or conflicting) post that committed first.
-    const winner = await findExisting(tx, county, submission.externalId, contentHash)
+    const winner = await findExisting(tx, county, prepared)
     if (winner) return { status: 200, patrolId: winner }
     throw conflict(`patrol ${submission.externalId} is being stored by another request; retry`)
   }
@@ -442,27 +439,38 @@ export function asProblem(error: unknown): unknown {
 async function findExisting(
   tx: Queryable,
   county: string,
-  externalId: string,
-  contentHash: string,
+  prepared: PreparedPatrol,
 ): Promise<string | undefined> {
-  return sameContent(await findPatrolByExternalId(tx, county, externalId), externalId, contentHash)
+  const existing = await findPatrolByExternalId(tx, county, prepared.submission.externalId)
+  return sameContent(existing, prepared)
 }
 
-/** The stored patrol's id when its content is the same, or 409 when it differs; undefined without one. */
+/**
+ * The stored patrol's id when its content is the same, or 409 when it differs; undefined without one.
+ * A patrol stored with the version 1 content hash (content-hash.ts) is compared by that version.
+ */
 function sameContent(
   existing: { id: string; content_hash: string } | undefined,
-  externalId: string,
-  contentHash: string,
+  prepared: PreparedPatrol,
 ): string | undefined {
   if (!existing) return undefined
-  if (existing.content_hash !== contentHash) {
+  const { submission, crs, raw, contentHash } = prepared
+  if (
+    existing.content_hash !== contentHash &&
+    existing.content_hash !== hashPatrolContentV1(contentOf(submission, crs, raw))
+  ) {
     throw conflict(
-      `external_id ${JSON.stringify(externalId)} is already patrol ${existing.id} with different content`,
+      `external_id ${JSON.stringify(submission.externalId)} is already patrol ${existing.id} with different content`,
       [{ path: '/external_id', message: 'already used in this county for a different patrol' }],
       { patrol_id: existing.id },
     )
   }
   return existing.id
+}
+
+/** What the content hash covers of a submission. */
+function contentOf(submission: PatrolSubmission, crs: TrackCrs, raw: RawTrack): PatrolContent {
+  return { unitId: submission.unitId, staff: submission.staff, kind: submission.kind, crs, track: raw }
 }
 
 /** Names each dropped point by its position in the input ('point 17'), whatever the format. */
@@ -503,12 +511,6 @@ function pointSet(patrolId: string, county: string, track: RawTrack, cleaned: Cl
       r: reasonOf.get(p.index) ?? null,
     })),
   }
-}
-
-function segmentLengthM(segment: readonly { lon: number; lat: number }[]): number {
-  let sum = 0
-  for (let i = 1; i < segment.length; i++) sum += haversineM(segment[i - 1]!, segment[i]!)
-  return sum
 }
 
 /**
