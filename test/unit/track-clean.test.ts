@@ -213,6 +213,15 @@ describe('cleanTrack: segments, length and duration', () => {
       [4, 5, 6, 7, 8, 9],
     ])
     expect(c.lengthM).toBeCloseTo((3 + 5) * 1.5, 0)
+    // each segment's own length (turf, independently), which sum to the track's
+    const turfLength = (s: readonly { lon: number; lat: number }[]) =>
+      s
+        .slice(1)
+        .reduce((m, p, i) => m + distance([s[i]!.lon, s[i]!.lat], [p.lon, p.lat], { units: 'meters' }), 0)
+    expect(c.segmentLengthsM).toHaveLength(2)
+    c.segments.forEach((segment, i) =>
+      expect(Math.abs(c.segmentLengthsM[i]! - turfLength(segment))).toBeLessThan(0.01),
+    )
   })
 
   it('measures length geodesically', () => {
@@ -240,6 +249,8 @@ describe('cleanTrack: county', () => {
     expect(c.counts.kept).toBe(10)
     expect(c.segments[0]!.filter((p) => p.outsideCounty).map((p) => p.index)).toEqual([5, 6, 7, 8, 9])
     expect(c.warnings.join(' ')).toMatch(/outside the county/)
+    // the input's points are left as they were
+    expect(points.some((p) => 'outsideCounty' in p)).toBe(false)
   })
 
   it('uses the exact test when given', () => {

@@ -8,6 +8,11 @@ import { TRACK_EMPTY, TRACK_SINGLE_POINT } from './track-input-reasons.js'
 export interface LocatedCandidate {
   /** Names the point in error messages: a JSON Pointer, an XPath-like GPX path, `csv line 18`. */
   path: string
+  /**
+   * With it, the point's name is `${path}/${index}` (a JSON Pointer into an array of positions),
+   * written only when the point has a problem: not a string for each of a track's points.
+   */
+  index?: number
   /** Extra location for people, e.g. 'line 123' in a GPX file. */
   where?: string
   candidate: PointCandidate
@@ -53,8 +58,9 @@ export function assembleRawTrack(input: AssembleInput, options: ParseTrackOption
     const result = validateTrackPoint(index, located.candidate, context)
     if (result.issues) {
       const where = located.where ? ` (${located.where})` : ''
+      const path = located.index === undefined ? located.path : `${located.path}/${located.index}`
       for (const issue of result.issues) {
-        errors.push({ path: located.path, reason: issue.reason, message: `${issue.message}${where}` })
+        errors.push({ path, reason: issue.reason, message: `${issue.message}${where}` })
       }
       return
     }

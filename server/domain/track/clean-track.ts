@@ -71,6 +71,8 @@ export interface CleanedTrack {
   reordered: number
   /** Sum of geodesic lengths within segments, metres. */
   lengthM: number
+  /** The same per segment. */
+  segmentLengthsM: number[]
   /** Sum of segment durations (first to last fix), seconds; gaps between segments do not count. */
   durationS: number
   warnings: string[]
@@ -159,8 +161,9 @@ export function cleanTrack(raw: RawTrack, options: CleanTrackOptions = {}): Clea
   // (e) No line across a pause or between the device's own segments: nobody knows the way taken.
   const segments: CleanPoint[][] = []
   let current: Item[] = []
+  // (the input's point objects, not copies: flagOutsideCounty replaces a point it flags)
   const closeSegment = () => {
-    if (current.length >= 2) segments.push(current.map((item) => ({ ...item.point })))
+    if (current.length >= 2) segments.push(current.map((item) => item.point))
     else for (const item of current) drop(item.point, DROP_ISOLATED)
     current = []
   }
@@ -178,10 +181,14 @@ export function cleanTrack(raw: RawTrack, options: CleanTrackOptions = {}): Clea
   let lengthM = 0
   let durationS = 0
   let kept = 0
+  const segmentLengthsM: number[] = []
   for (const segment of segments) {
     kept += segment.length
+    let length = 0
     for (let i = 1; i < segment.length; i++)
-      lengthM += haversineM(segment[i - 1] as CleanPoint, segment[i] as CleanPoint)
+      length += haversineM(segment[i - 1] as CleanPoint, segment[i] as CleanPoint)
+    segmentLengthsM.push(length)
+    lengthM += length
     durationS += ((segment[segment.length - 1] as CleanPoint).time - (segment[0] as CleanPoint).time) / 1000
   }
   if (outsideCounty > 0) warnings.push(`${outsideCounty} of ${kept} kept points lie outside the county`)
@@ -203,6 +210,7 @@ export function cleanTrack(raw: RawTrack, options: CleanTrackOptions = {}): Clea
     },
     reordered,
     lengthM,
+    segmentLengthsM,
     durationS,
     warnings,
     outsideCounty,
@@ -245,15 +253,16 @@ function flagOutsideCounty(
   if (!bbox && !isInside) return 0
   let outside = 0
   for (const segment of segments) {
-    for (const point of segment) {
+    segment.forEach((point, i) => {
       const inBbox =
         !bbox ||
         (point.lon >= bbox[0] && point.lat >= bbox[1] && point.lon <= bbox[2] && point.lat <= bbox[3])
       if (!inBbox || (isInside && !isInside(point.lon, point.lat))) {
-        point.outsideCounty = true
+        // (a copy: the input's point stays as it was)
+        segment[i] = { ...point, outsideCounty: true }
         outside++
       }
-    }
+    })
   }
   return outside
 }

@@ -172,17 +172,17 @@ function collectLineFeature(feature: Json, path: string, out: Collected): void {
   parts.forEach((part, k) => {
     out.segmentStarts.push(out.candidates.length)
     part.forEach((position, i) => {
-      const pointPath = `${partPaths[k]}/${i}`
       if (!Array.isArray(position)) {
         out.errors.push({
-          path: pointPath,
+          path: `${partPaths[k]}/${i}`,
           reason: POSITION_MALFORMED,
           message: 'a position must be [lon, lat]',
         })
         return
       }
       out.candidates.push({
-        path: pointPath,
+        path: partPaths[k]!,
+        index: i,
         candidate: {
           lon: position[0],
           lat: position[1],

@@ -33,6 +33,9 @@ export function parseTrackTime(value: unknown, assumeUtcOffsetMinutes = 0): Trac
   if (typeof value !== 'string') return { ok: false, reason: TIME_UNPARSEABLE }
   const text = value.trim()
   if (text === '') return { ok: false, reason: TIME_MISSING }
+  // (the usual device time first: no regular expression for it; a canonical ISO time is never an epoch)
+  const canonical = readCanonicalDateTime(text)
+  if (canonical !== undefined) return canonical
   if (EPOCH_NUMBER.test(text)) return readEpoch(Number(text))
   return readIsoDateTime(text, assumeUtcOffsetMinutes)
 }
