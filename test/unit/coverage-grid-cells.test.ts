@@ -111,16 +111,11 @@ describe('patrol content hash', () => {
     }))
     return { ...base, track: { points, segmentsHint: [0, 1200] } }
   }
+  // the canonical metadata of longTrack (ids lower-cased, staff sorted)
+  const meta = { unit_id: 'u', staff: ['a', 'b'], kind: 'routine', crs: 'EPSG:4326', segments: [0, 1200] }
   it('is the sha-256 of the canonical metadata JSON and each point as four little-endian doubles', () => {
     const content = longTrack()
-    const head = JSON.stringify({
-      v: 2,
-      unit_id: 'u',
-      staff: ['a', 'b'],
-      kind: 'routine',
-      crs: 'EPSG:4326',
-      segments: [0, 1200],
-    })
+    const head = JSON.stringify({ v: 2, ...meta })
     const body = Buffer.alloc(32 * content.track.points.length)
     content.track.points.forEach((p, i) => {
       body.writeDoubleLE(p.lon, 32 * i)
@@ -136,11 +131,7 @@ describe('patrol content hash', () => {
     const points = content.track.points
     const canonical = JSON.stringify({
       v: 1,
-      unit_id: 'u',
-      staff: ['a', 'b'],
-      kind: 'routine',
-      crs: 'EPSG:4326',
-      segments: [0, 1200],
+      ...meta,
       points: points.map((p) => [p.lon, p.lat, p.time, p.accuracy ?? null]),
     })
     expect(hashPatrolContentV1(content)).toBe(createHash('sha256').update(canonical).digest('hex'))
