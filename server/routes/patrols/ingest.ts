@@ -493,9 +493,12 @@ function noSegmentLeft(cleaned: CleanedTrack, trackPath: string) {
 
 /** Every received point of the patrol, kept (with its segment) or dropped (with its reason). */
 function pointSet(patrolId: string, county: string, track: RawTrack, cleaned: CleanedTrack): PointSet {
-  const segmentOf = new Map<number, number>()
+  // (segment + 1 by input index, 0 for none: an array, not a map of a million entries a month)
+  let size = 0
+  for (const p of track.points) size = Math.max(size, p.index + 1)
+  const segmentOf = new Int32Array(size)
   cleaned.segments.forEach((segment, s) => {
-    for (const p of segment) segmentOf.set(p.index, s)
+    for (const p of segment) segmentOf[p.index] = s + 1
   })
   const reasonOf = new Map(cleaned.dropped.map((d) => [d.index, d.reason]))
   return {
@@ -507,8 +510,8 @@ function pointSet(patrolId: string, county: string, track: RawTrack, cleaned: Cl
       x: p.lon,
       y: p.lat,
       a: p.accuracy ?? null,
-      g: segmentOf.get(p.index) ?? null,
-      r: reasonOf.get(p.index) ?? null,
+      g: segmentOf[p.index]! > 0 ? segmentOf[p.index]! - 1 : null,
+      r: reasonOf.size > 0 ? (reasonOf.get(p.index) ?? null) : null,
     })),
   }
 }
