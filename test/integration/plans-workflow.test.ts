@@ -194,9 +194,11 @@ describe('plan workflow: draft → submitted → filed → superseded; zones in 
     )
     expect(stored.rows).toHaveLength(cut.pieces)
     for (const row of stored.rows) {
-      const { rings: _decodedRings, ...decoded } = decodePieceRaster(row.raster!)!
-      const { rings: _rings, ...computed } = rasterOfShapes(row)
+      const { rings: decodedRings, ...decoded } = decodePieceRaster(row.raster!)!
+      const { rings, polygons: _polygons, ...computed } = rasterOfShapes(row)
       expect({ ...decoded, mask: [...decoded.mask] }).toEqual({ ...computed, mask: [...computed.mask] })
+      expect([...decodedRings.edges]).toEqual([...rings.edges])
+      expect(decodedRings.slabs.map((s) => [...s])).toEqual(rings.slabs.map((s) => [...s]))
     }
     // and a server fills its memory with the pieces of every county with a filed plan
     const all = await ctx.db.query<{ n: number }>(

@@ -41,19 +41,25 @@ const PAD = 1e-6
 
 export function prepareRings(polygons: readonly Rings[]): PreparedRings {
   const list: number[] = []
-  let [minY, maxY] = [Infinity, -Infinity]
   for (const rings of polygons) {
     for (const ring of rings) {
       for (let i = 0, n = ring.length; i < n - 1; i++) {
         const a = ring[i]!
         const b = ring[i + 1]!
         list.push(a[0]!, a[1]!, b[0]!, b[1]!)
-        minY = Math.min(minY, a[1]!, b[1]!)
-        maxY = Math.max(maxY, a[1]!, b[1]!)
       }
     }
   }
-  const edges = Float64Array.from(list)
+  return prepareEdges(Float64Array.from(list))
+}
+
+/** The same from the rings' edges already listed: edge k is (edges[4k], edges[4k+1]) → (edges[4k+2], edges[4k+3]). */
+export function prepareEdges(edges: Float64Array): PreparedRings {
+  let [minY, maxY] = [Infinity, -Infinity]
+  for (let k = 1; k < edges.length; k += 2) {
+    if (edges[k]! < minY) minY = edges[k]!
+    if (edges[k]! > maxY) maxY = edges[k]!
+  }
   const count = edges.length / 4
   const n = Math.max(1, Math.min(64, Math.ceil(count / 8)))
   const y0 = Number.isFinite(minY) ? minY : 0

@@ -1,4 +1,4 @@
-import { prepareRings } from '../../domain/coverage/leg-clip.js'
+import { prepareEdges } from '../../domain/coverage/leg-clip.js'
 import type { PieceRaster } from './swath-pieces.js'
 
 /**
@@ -14,6 +14,7 @@ import type { PieceRaster } from './swath-pieces.js'
 const VERSION = 1
 
 export function encodePieceRaster(r: PieceRaster): Uint8Array {
+  if (!r.polygons) throw new Error('a raster read back from its bytes is stored already')
   let points = 0
   let rings = 0
   for (const polygon of r.polygons) {
@@ -83,8 +84,9 @@ export function encodePieceRaster(r: PieceRaster): Uint8Array {
 }
 
 /**
- * The raster back from its bytes; its masks are views of `blob` (not copies). Undefined for bytes of
- * another version (the piece is then rasterized from its shape).
+ * The raster back from its bytes; its masks are views of `blob` (not copies), its polygons only as
+ * the edges leg clipping uses. Undefined for bytes of another version (the piece is then rasterized
+ * from its shape).
  */
 export function decodePieceRaster(blob: Uint8Array): PieceRaster | undefined {
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength)
@@ -119,12 +121,24 @@ export function decodePieceRaster(blob: Uint8Array): PieceRaster | undefined {
   const bbox: [number, number, number, number] = [f64(), f64(), f64(), f64()]
   const mask = bytes()
   const road = bytes()
-  const polygons: number[][][][] = Array.from({ length: u32() }, () =>
-    Array.from({ length: u32() }, () => Array.from({ length: u32() }, () => [f64(), f64()])),
-  )
+  // the rings straight into the edge list leg clipping indexes (no array per vertex)
+  const edges: number[] = []
+  for (let polygons = u32(), p = 0; p < polygons; p++) {
+    for (let rings = u32(), r = 0; r < rings; r++) {
+      const n = u32()
+      let x = f64()
+      let y = f64()
+      for (let i = 1; i < n; i++) {
+        const nx = f64()
+        const ny = f64()
+        edges.push(x, y, nx, ny)
+        x = nx
+        y = ny
+      }
+    }
+  }
   return {
-    polygons,
-    rings: prepareRings(polygons),
+    rings: prepareEdges(Float64Array.from(edges)),
     bbox,
     cell,
     grid,

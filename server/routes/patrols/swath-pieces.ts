@@ -27,8 +27,11 @@ import {
 
 /** A zone piece as a raster: its grid, the cells whose centres lie in it, and its road cells. */
 export interface PieceRaster {
-  /** the piece's polygons (rings of [x, y] in the metric CRS) and their box */
-  polygons: number[][][][]
+  /**
+   * the piece's polygons (rings of [x, y] in the metric CRS), on a raster computed from them (what
+   * encodePieceRaster stores; read back, the piece has them only as `rings`)
+   */
+  polygons?: number[][][][]
   /** the same, edges indexed for leg clipping (leg-clip.ts) */
   rings: PreparedRings
   bbox: [number, number, number, number]
