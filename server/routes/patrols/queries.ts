@@ -305,14 +305,8 @@ function pointSetsInsert(
       k++
     }
   }
-  const offsets: number[] = []
-  let o = 0
-  for (const group of groups) {
-    offsets.push(o)
-    o += group.points.length
-  }
   const $ = (k: number) => `$${at + k - 1}`
-  const slice = (k: number, type: string) => `(${$(k)}::${type}[])[g.o + 1 : g.o + g.n]`
+  const slice = (k: number, type: string) => sliceOfSet($(k), type)
   return {
     sql: `INSERT INTO patrol_point_sets (patrol_id, division_code, month_start, seq, fixed_ms, lon, lat, accuracy, segment,
                                     drop_reason)
@@ -332,11 +326,7 @@ function pointSetsInsert(
       new ArrayParam('float4', a),
       new ArrayParam('int4', g),
       new ArrayParam('text', r),
-      new ArrayParam('int4', offsets),
-      new ArrayParam(
-        'int4',
-        groups.map((group) => group.points.length),
-      ),
+      ...setBounds(groups.map((group) => group.points.length)),
     ],
   }
 }
@@ -445,6 +435,25 @@ function segmentsInsert(
 }
 
 /**
+ * Where each set lies in the flat arrays of a bulk INSERT (sets of these lengths, one after
+ * another): its offset and its length, the parameters `g.o` and `g.n` of sliceOfSet.
+ */
+function setBounds(lengths: readonly number[]): [ArrayParam, ArrayParam] {
+  const offsets: number[] = []
+  let o = 0
+  for (const n of lengths) {
+    offsets.push(o)
+    o += n
+  }
+  return [new ArrayParam('int4', offsets), new ArrayParam('int4', lengths)]
+}
+
+/** SQL of one set's slice [g.o + 1, g.o + g.n] of the flat array parameter `param` cast to `type`[]. */
+function sliceOfSet(param: string, type: string): string {
+  return `(${param}::${type}[])[g.o + 1 : g.o + g.n]`
+}
+
+/**
  * The heat cells of a patrol on one Beijing day in one 5 km block of the grid (patrol_cell_sets,
  * migrations/0016): d = the day, bx/by = the block, and per cell its column, row, metres and seconds.
  */
@@ -462,9 +471,9 @@ export interface CellSetRow {
 }
 
 /**
- * INSERT of the heat cell sets of any number of patrols: the keys as arrays, each set's cells as one
- * array literal per column (written by JSON.stringify, as the point sets are), its parameters
- * numbered from $at; undefined when none.
+ * INSERT of the heat cell sets of any number of patrols: the keys as arrays, every set's cells in
+ * one array per column sliced per set (as the point sets are), its parameters numbered from $at;
+ * undefined when none.
  */
 function cellSetsInsert(
   sets: readonly CellSetRow[],
@@ -477,14 +486,8 @@ function cellSetsInsert(
     for (const set of sets) for (const v of value(set)) out.push(v)
     return out
   }
-  const offsets: number[] = []
-  let o = 0
-  for (const set of sets) {
-    offsets.push(o)
-    o += set.x.length
-  }
   const $ = (k: number) => `$${at + k - 1}`
-  const slice = (k: number, type: string) => `(${$(k)}::${type}[])[g.o + 1 : g.o + g.n]`
+  const slice = (k: number, type: string) => sliceOfSet($(k), type)
   return {
     sql: `INSERT INTO patrol_cell_sets (patrol_id, division_code, visit_date, srid, block_x, block_y, cell_x, cell_y,
                                    length_m, time_s)
@@ -525,11 +528,7 @@ function cellSetsInsert(
         'float8',
         flat((c) => c.t),
       ),
-      new ArrayParam('int4', offsets),
-      new ArrayParam(
-        'int4',
-        sets.map((c) => c.x.length),
-      ),
+      ...setBounds(sets.map((c) => c.x.length)),
     ],
   }
 }
