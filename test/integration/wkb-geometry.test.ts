@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { geometryFromWkb } from '../../server/domain/coverage/ewkb.js'
+import { ArrayParam } from '../../server/db/array-param.js'
+import { geometryFromWkb, lineStringMEwkb } from '../../server/domain/coverage/ewkb.js'
 import { createTestContext, type TestContext } from './support/test-app.js'
 
 // geometryFromWkb (how matching reads zone pieces and their roads) against PostGIS's own GeoJSON of
@@ -47,5 +48,47 @@ describe('geometryFromWkb', () => {
       `SELECT ST_AsBinary(ST_GeomFromText('GEOMETRYCOLLECTION(POINT(0 0))')) AS wkb`,
     )
     expect(() => geometryFromWkb(res.rows[0]!.wkb)).toThrow(/WKB type 7/)
+  })
+})
+
+describe('lineStringMEwkb', () => {
+  it('is, as a bytea array parameter cast to geometry, the line PostGIS builds from the same fixes', async () => {
+    // (how a cleaned segment is stored: binary on PostgreSQL, hex in an array literal on PGlite)
+    const segments = [
+      [
+        { lon: 118.123456789, lat: 28.987654321, time: 1_790_000_000_000 },
+        { lon: 118.1235, lat: 28.9877, time: 1_790_000_004_500 },
+        { lon: -0.5, lat: -89.999, time: 1_790_000_009_001 },
+      ],
+      [
+        { lon: 1e-300, lat: 0, time: 0 },
+        { lon: 179.99999999, lat: 45, time: 86_400_000 },
+      ],
+    ]
+    const res = await ctx.db.query<{ equal: boolean; srid: number; m: number[] }>(
+      `SELECT ST_Equals(s.g, e.g) AND ST_AsText(s.g) = ST_AsText(e.g) AS equal, ST_SRID(s.g) AS srid,
+              (SELECT array_agg(ST_M(d.geom) ORDER BY d.path) FROM ST_DumpPoints(s.g) AS d) AS m
+         FROM unnest($1::bytea[]) WITH ORDINALITY AS b(ewkb, i)
+        CROSS JOIN LATERAL (SELECT b.ewkb::geometry AS g) AS s
+        CROSS JOIN LATERAL (
+              SELECT ST_SetSRID(ST_MakeLine(ST_MakePointM(p.lon, p.lat, p.t) ORDER BY p.k), 4326) AS g
+                FROM unnest(($2::jsonb ->> (b.i - 1)::integer)::float8[],
+                            ($3::jsonb ->> (b.i - 1)::integer)::float8[],
+                            ($4::jsonb ->> (b.i - 1)::integer)::float8[])
+                     WITH ORDINALITY AS p(lon, lat, t, k)) AS e
+        ORDER BY b.i`,
+      [
+        new ArrayParam(
+          'bytea',
+          segments.map((s) => lineStringMEwkb(s)),
+        ),
+        JSON.stringify(segments.map((s) => `{${s.map((p) => p.lon).join(',')}}`)),
+        JSON.stringify(segments.map((s) => `{${s.map((p) => p.lat).join(',')}}`)),
+        JSON.stringify(segments.map((s) => `{${s.map((p) => p.time / 1000).join(',')}}`)),
+      ],
+    )
+    expect(res.rows.map((r) => r.equal)).toEqual([true, true])
+    expect(res.rows.map((r) => r.srid)).toEqual([4326, 4326])
+    expect(res.rows.map((r) => r.m.map(Number))).toEqual(segments.map((s) => s.map((p) => p.time / 1000)))
   })
 })

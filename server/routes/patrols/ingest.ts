@@ -7,7 +7,7 @@ import {
   hashPatrolContentV1,
   type PatrolContent,
 } from '../../domain/coverage/content-hash.js'
-import { lineStringMHex } from '../../domain/coverage/ewkb.js'
+import { lineStringMEwkb } from '../../domain/coverage/ewkb.js'
 import {
   cellSetsOf,
   findTrackCells,
@@ -330,7 +330,7 @@ async function admitPatrol(
     unit.county_lat ?? (kept[0]?.lat as number),
   )
   const segments = cleaned.segments.map((segment, i) => ({
-    hex: lineStringMHex(segment),
+    ewkb: lineStringMEwkb(segment),
     startedAt: segment[0]!.time,
     endedAt: segment[segment.length - 1]!.time,
     points: segment.length,
