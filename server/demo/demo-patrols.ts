@@ -129,15 +129,18 @@ export async function ingestDemoBatch(
   batch: readonly string[],
   context: DemoBatchContext,
 ): Promise<{ stored: number; points: number }> {
-  const submissions = batch
-    .map((line) => JSON.parse(line) as DemoPatrolLine)
-    .filter((p) => !context.existing.has(p.external_id))
-    .map((p) => toSubmission(p, context.ids))
+  // (parsed as the batch goes, and again on a retry: each patrol's parsed JSON can go once it is
+  // prepared, not stay alive with the whole batch's to the commit)
+  function* submissions() {
+    for (const line of batch) {
+      const p = JSON.parse(line) as DemoPatrolLine
+      if (!context.existing.has(p.external_id)) yield toSubmission(p, context.ids)
+    }
+  }
   let stored = 0
   let points = 0
-  if (submissions.length === 0) return { stored, points }
   const results = await withRetry(() =>
-    ingestPatrolBatch(scoped, submissions, { postedBy: null, now: context.now }),
+    ingestPatrolBatch(scoped, submissions(), { postedBy: null, now: context.now }),
   )
   for (const r of results) {
     if (r.status !== 201) continue

@@ -35,11 +35,24 @@ describe('toWgs84', () => {
     back.forEach((p, i) => expect(metresBetween(p, KNOWN[i]!)).toBeLessThan(1))
   })
 
-  it.each(['EPSG:4326', 'EPSG:4490'] as const)('leaves %s as it is, in new objects', (crs) => {
+  it.each(['EPSG:4326', 'EPSG:4490'] as const)('leaves %s as it is, in a new array', (crs) => {
     const points = asPoints(KNOWN)
+    const copy = structuredClone(points)
     const out = toWgs84(points, crs)
-    expect(out).toEqual(points)
-    expect(out[0]).not.toBe(points[0])
+    expect(out).toEqual(copy)
+    expect(out).not.toBe(points)
+    out.pop()
+    expect(points).toEqual(copy)
+  })
+
+  it('converts GCJ-02 and BD-09 into new points, leaving the input as it was', () => {
+    const points = asPoints(KNOWN)
+    const copy = structuredClone(points)
+    for (const crs of ['GCJ-02', 'BD-09'] as const) {
+      const out = toWgs84(points, crs)
+      out.forEach((p, i) => expect(p).not.toBe(points[i]))
+    }
+    expect(points).toEqual(copy)
   })
 
   it('keeps times, indices and other fields', () => {

@@ -58,6 +58,9 @@ export interface PatrolSubmission {
   trackPath: string
 }
 
+/** A submission without its track: what a prepared patrol keeps of it once the track is parsed. */
+export type SubmissionMeta = Omit<PatrolSubmission, 'track'>
+
 export interface IngestResult {
   status: 200 | 201
   summary: PatrolSummary
@@ -97,10 +100,13 @@ export async function ingestPatrol(
  * each is idempotent on its external_id as a single post is, so a batch that was committed before
  * answers 200 for every patrol when it is loaded again. Answers each patrol's id and status, not its
  * summary (a bulk load reads no visits back).
+ *
+ * The submissions are read once, in order: given lazily (a generator), each one's parsed track can
+ * be let go once it is prepared, instead of the whole batch's staying alive to the commit.
  */
 export async function ingestPatrolBatch(
   db: ScopedDb,
-  submissions: readonly PatrolSubmission[],
+  submissions: Iterable<PatrolSubmission>,
   opts: { postedBy: string | null; rules?: RuleSet; now?: number },
 ): Promise<StoredBrief[]> {
   const rulesOfUnit = new Map<string, RuleSet>()
@@ -115,6 +121,7 @@ export async function ingestPatrolBatch(
     }
     prepared.push({ patrol: preparePatrol(s, { ...opts, rules }, raw), rules })
   }
+  if (prepared.length === 0) return []
   return db.transaction((tx) =>
     storePreparedPatrols(
       tx,
@@ -126,7 +133,7 @@ export async function ingestPatrolBatch(
 
 /** A submission parsed, converted to WGS84 and cleaned: everything of a post that needs no database. */
 export interface PreparedPatrol {
-  submission: PatrolSubmission
+  submission: SubmissionMeta
   raw: RawTrack
   crs: TrackCrs
   contentHash: string
@@ -149,7 +156,20 @@ export function preparePatrol(
     gapSplitS: rules.track.gap_split_s,
   })
   if (cleaned.segments.length === 0) throw noSegmentLeft(cleaned, submission.trackPath || '/')
-  return { submission, raw, crs, contentHash, wgs84, cleaned }
+  return { submission: withoutTrack(submission), raw, crs, contentHash, wgs84, cleaned }
+}
+
+/** The submission's fields but its track (parsed into the prepared patrol's points). */
+function withoutTrack(s: PatrolSubmission): SubmissionMeta {
+  return {
+    externalId: s.externalId,
+    unitId: s.unitId,
+    staff: s.staff,
+    kind: s.kind,
+    crs: s.crs,
+    format: s.format,
+    trackPath: s.trackPath,
+  }
 }
 
 /** Store → match a prepared patrol inside the caller's transaction (row-level security applies). */
@@ -469,7 +489,7 @@ function sameContent(
 }
 
 /** What the content hash covers of a submission. */
-function contentOf(submission: PatrolSubmission, crs: TrackCrs, raw: RawTrack): PatrolContent {
+function contentOf(submission: SubmissionMeta, crs: TrackCrs, raw: RawTrack): PatrolContent {
   return { unitId: submission.unitId, staff: submission.staff, kind: submission.kind, crs, track: raw }
 }
 
