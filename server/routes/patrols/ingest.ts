@@ -161,15 +161,8 @@ export function preparePatrol(
 
 /** The submission's fields but its track (parsed into the prepared patrol's points). */
 function withoutTrack(s: PatrolSubmission): SubmissionMeta {
-  return {
-    externalId: s.externalId,
-    unitId: s.unitId,
-    staff: s.staff,
-    kind: s.kind,
-    crs: s.crs,
-    format: s.format,
-    trackPath: s.trackPath,
-  }
+  const { track: _track, ...meta } = s
+  return meta
 }
 
 /** Store → match a prepared patrol inside the caller's transaction (row-level security applies). */
