@@ -77,7 +77,7 @@ export function findTrackCells(
       const dtS = (b.t - a.t) / 1000
       const dx = b.x - a.x
       const dy = b.y - a.y
-      const len = Math.hypot(dx, dy)
+      const len = Math.sqrt(dx * dx + dy * dy)
       const x0 = Math.floor((Math.min(a.x, b.x) - r) / size)
       const x1 = Math.floor((Math.max(a.x, b.x) + r) / size)
       const y0 = Math.floor((Math.min(a.y, b.y) - r) / size)

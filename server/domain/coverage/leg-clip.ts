@@ -183,7 +183,16 @@ export function legInside(
     }
   }
   if (!cuts) return pointInRings(ax + 0.5 * dx, ay + 0.5 * dy, prepared) ? WHOLE_LEG : NO_PART
-  cuts.sort((p, q) => p - q)
+  // (a leg meets a piece's edges a few times: insertion sort, in place, without sort's scratch array)
+  for (let i = 1; i < cuts.length; i++) {
+    const c = cuts[i]!
+    let j = i - 1
+    while (j >= 0 && cuts[j]! > c) {
+      cuts[j + 1] = cuts[j]!
+      j--
+    }
+    cuts[j + 1] = c
+  }
   const parts: [number, number][] = []
   for (let i = 0; i + 1 < cuts.length; i++) {
     const t0 = cuts[i]!

@@ -177,7 +177,7 @@ export function rasterizeLeg(
   if (maxRow < 0 || minRow >= g.h) return
   const dx = b.x - a.x
   const dy = b.y - a.y
-  const len = Math.hypot(dx, dy)
+  const len = Math.sqrt(dx * dx + dy * dy)
   const ux = len > 0 ? dx / len : 0
   const uy = len > 0 ? dy / len : 0
   const r2 = r * r

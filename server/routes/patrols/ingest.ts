@@ -555,16 +555,21 @@ function patrolCells(a: AdmittedPatrol, segments: readonly (readonly TimedXY[])[
 
 /** Beijing day of an instant within the patrol, by lookup in its few day windows. */
 function dayFinder(days: readonly DayWindow[]): (ms: number) => string {
-  return (ms) => (days.find((d) => ms < d.endMs) ?? days[days.length - 1]!).date
+  const last = days[days.length - 1]!
+  return (ms) => {
+    for (let i = 0; i < days.length; i++) if (ms < days[i]!.endMs) return days[i]!.date
+    return last.date
+  }
 }
 
 /** Earliest and latest fix (a spread into Math.min would overflow the stack on a day of 1 Hz fixes). */
 function timeRange(points: readonly { time: number }[]): [number, number] {
   let from = Infinity
   let to = -Infinity
-  for (const p of points) {
-    if (p.time < from) from = p.time
-    if (p.time > to) to = p.time
+  for (let i = 0; i < points.length; i++) {
+    const t = points[i]!.time
+    if (t < from) from = t
+    if (t > to) to = t
   }
   return [from, to]
 }

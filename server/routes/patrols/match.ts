@@ -206,20 +206,25 @@ export function computeDayMatch(
     const legs = near.get(cellKey(p.cell_i, p.cell_j))
     if (!raster || !legs) continue
     const [minX, minY, maxX, maxY] = raster.bbox
-    for (const [a, b] of legs) {
+    // (indexed loops, here and below: this runs for every leg near every piece of a month)
+    for (let k = 0; k < legs.length; k++) {
+      const a = legs[k]![0]
+      const b = legs[k]![1]
       if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
       if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
       const inside = legInside(a.x, a.y, b.x, b.y, raster.rings)
       if (!inside.meets) continue
       let f = 0
-      for (const [f0, f1] of inside.parts) f += f1 - f0
+      for (let q = 0; q < inside.parts.length; q++) f += inside.parts[q]![1] - inside.parts[q]![0]
       const dt = (b.t - a.t) / 1000
       let zt = times.get(p.zone_id)
       if (!zt) {
         zt = { tier: p.tier, entered: Infinity, left: -Infinity, length: 0, dwell: 0 }
         times.set(p.zone_id, zt)
       }
-      zt.length += f * Math.hypot(b.x - a.x, b.y - a.y)
+      const dx = b.x - a.x
+      const dy = b.y - a.y
+      zt.length += f * Math.sqrt(dx * dx + dy * dy)
       zt.dwell += f * dt
       zt.entered = Math.min(zt.entered, a.t / 1000 + inside.first * dt)
       zt.left = Math.max(zt.left, a.t / 1000 + inside.last * dt)

@@ -418,7 +418,9 @@ export function sweptCells(raster: PieceRaster, legs: readonly [XY, XY][], r: nu
   const [minX, minY] = [(g.x0 - 1) * c - r, (g.y0 - 1) * c - r]
   const [maxX, maxY] = [(g.x0 + g.w + 1) * c + r, (g.y0 + g.h + 1) * c + r]
   let bits: Uint8Array | undefined
-  for (const [a, b] of legs) {
+  for (let k = 0; k < legs.length; k++) {
+    const a = legs[k]![0]
+    const b = legs[k]![1]
     if (Math.max(a.x, b.x) < minX || Math.min(a.x, b.x) > maxX) continue
     if (Math.max(a.y, b.y) < minY || Math.min(a.y, b.y) > maxY) continue
     if (legCoversBox(a, b, r, bMinX, bMinY, bMaxX, bMaxY))
@@ -457,7 +459,9 @@ export function cellSwath(
   const grid: CellGrid = { x0: ci * n, y0: cj * n, w: Math.ceil(n / 8) * 8, h: n }
   const bits = emptyBits(grid)
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
-  for (const [a, b] of legs) {
+  for (let k = 0; k < legs.length; k++) {
+    const a = legs[k]![0]
+    const b = legs[k]![1]
     rasterizeLeg(bits, grid, a, b, r, SWATH_CELL_M)
     minX = Math.min(minX, a.x, b.x)
     maxX = Math.max(maxX, a.x, b.x)
