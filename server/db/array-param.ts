@@ -28,6 +28,8 @@ const WIDTH: Record<'float8' | 'float4' | 'int4', number> = { float8: 8, float4:
 
 /** The parameter in PostgreSQL's binary array format (one dimension, lower bound 1). */
 export function binaryArray(p: ArrayParam): Buffer {
+  const typed = typedBinaryArray(p)
+  if (typed) return typed
   const n = p.values.length
   let nulls = false
   let size = n === 0 ? 12 : 20
@@ -101,6 +103,52 @@ export function binaryArray(p: ArrayParam): Buffer {
         at += 4 + bytes.byteLength
         break
       }
+    }
+  }
+  return b
+}
+
+/**
+ * A typed array of numbers (no nulls: the bulk of a month's points), in a loop of its own type: the
+ * general loop below reads elements of every kind of array, and was a few percent of a month's load.
+ */
+function typedBinaryArray(p: ArrayParam): Buffer | undefined {
+  const v = p.values
+  const n = v.length
+  if (n === 0) return undefined
+  let width: number
+  if (p.type === 'float8' && v instanceof Float64Array) width = 8
+  else if (p.type === 'float4' && v instanceof Float32Array) width = 4
+  else if (p.type === 'int4' && v instanceof Int32Array) width = 4
+  else return undefined
+  const b = Buffer.allocUnsafe(20 + n * (4 + width))
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  view.setInt32(0, 1)
+  view.setInt32(4, 0)
+  view.setInt32(8, ELEMENT_OID[p.type])
+  view.setInt32(12, n)
+  view.setInt32(16, 1)
+  let at = 20
+  if (v instanceof Float64Array) {
+    for (let i = 0; i < n; i++, at += 12) {
+      const x = v[i]!
+      if (!Number.isFinite(x)) throw new Error(`not a finite number at ${i}: ${x}`)
+      view.setInt32(at, 8)
+      view.setFloat64(at + 4, x)
+    }
+  } else if (v instanceof Float32Array) {
+    for (let i = 0; i < n; i++, at += 8) {
+      const x = v[i]!
+      if (!Number.isFinite(x)) throw new Error(`not a finite number at ${i}: ${x}`)
+      view.setInt32(at, 4)
+      view.setFloat32(at + 4, x)
+    }
+  } else {
+    // (an Int32Array holds only 32-bit integers)
+    const ints = v as Int32Array
+    for (let i = 0; i < n; i++, at += 8) {
+      view.setInt32(at, 4)
+      view.setInt32(at + 4, ints[i]!)
     }
   }
   return b
