@@ -168,7 +168,7 @@ describe('real GPX tracks ingest with sensible cleaning reports', () => {
     expect(body.visits.filter((v) => v.counted).length).toBeGreaterThanOrEqual(1)
   })
 
-  it('USA (togeojson blue_hills): backwards time re-sorted, kept as segments, waypoints not points', async () => {
+  it('USA (togeojson blue_hills): backwards time re-sorted, kept as segments, the 113–117 km/h jumps dropped', async () => {
     const { res, received } = await postGpx('us_blue_hills_togeojson.gpx')
     expect(res.statusCode, res.body).toBe(201)
     const body = res.json() as Summary
@@ -177,8 +177,11 @@ describe('real GPX tracks ingest with sensible cleaning reports', () => {
     expect(body.warnings.join(' ')).toMatch(/out of time order/)
     expect(body.segments).toBeGreaterThan(10)
     expect(body.dropped.isolated).toBe(1)
-    // the 113–117 km/h spikes are under the 120 km/h routine limit and stay
-    expect(body.dropped.outliers).toBe(0)
+    // the 113–117 km/h jumps in the walk (under the 120 km/h maximum, but five times and more the walk
+    // around them): an end of each, and a few like them at 68–75 km/h (track-clean-real.test.ts)
+    expect(body.dropped.outliers).toBeGreaterThanOrEqual(3)
+    expect(body.dropped.outliers).toBeLessThanOrEqual(10)
+    expect(body.warnings.join(' ')).not.toMatch(/faster than/)
   })
 
   it('Hunan walk and ride, Guangdong hike, Croatian drive: lengths as the MANIFEST gives them', async () => {

@@ -148,19 +148,47 @@ describe('cleanTrack on us_blue_hills_togeojson.gpx (togeojson test file, USA)',
     }
   })
 
-  it('has spikes between 100 and 120 km/h: kept at the 120 km/h default', () => {
+  // The jumps, read here from the file with togeojson and Turf: each fast step with the speed of the
+  // walk on either side of it (the median of the five steps before and the five after).
+  const jumps = fastSteps.map((step) => {
+    const at = byTime.indexOf(step.to)
+    const around: number[] = []
+    for (let k = at - 5; k <= at + 5; k++)
+      if (k !== at && k >= 1 && k < byTime.length) around.push(kmh(flat[byTime[k - 1]!]!, flat[byTime[k]!]!))
+    around.sort((a, b) => a - b)
+    return { ...step, walkKmh: around[around.length >> 1]! }
+  })
+  const key = (p: RefPoint) => `${p.lon},${p.lat},${p.time}`
+  const outlierKeys = (c: CleanedTrack) => new Set(c.dropped.filter((d) => d.reason === 'outlier').map(key))
+
+  it('has jumps of 113–117 km/h in a walk: under the 120 km/h maximum, far over the walk around them', () => {
     // The MANIFEST's "117 km/h spikes" are three steps of 112.8, 115.2 and 117.4 km/h.
     expect(fastSteps.map((s) => Math.round(s.kmh))).toEqual(expect.arrayContaining([113, 115, 117]))
     expect(fastSteps).toHaveLength(3)
     expect(fastSteps.every((s) => s.kmh < 120)).toBe(true)
-    expect(clean(file).counts.outliers).toBe(0)
+    for (const j of jumps) expect(j.kmh).toBeGreaterThan(5 * Math.max(j.walkKmh, 4))
+    // judged by the maximum alone, they stay
+    expect(clean(file, { jump: null }).counts.outliers).toBe(0)
   })
 
-  it('drops one end of each spike at maxSpeedKmh 100', () => {
-    const cleaned = clean(file, { maxSpeedKmh: 100 })
+  it('drops one end of each jump at the defaults, and keeps every step of the walk it can explain', () => {
+    const cleaned = clean(file)
+    const outliers = outlierKeys(cleaned)
+    for (const step of fastSteps) {
+      expect(outliers.has(key(flat[step.from]!)) || outliers.has(key(flat[step.to]!))).toBe(true)
+    }
+    // a few points of 1,243, no stretch of the walk
+    expect(outliers.size).toBeGreaterThanOrEqual(fastSteps.length)
+    expect(outliers.size).toBeLessThanOrEqual(2 * fastSteps.length + 3)
+    expect(fastestKeptStepKmh(cleaned)).toBeLessThan(100)
+    expect(cleaned.warnings.join(' ')).not.toMatch(/faster than/)
+    expectCountsAddUp(cleaned)
+  })
+
+  it('drops one end of each spike at maxSpeedKmh 100 with jumps not judged', () => {
+    const cleaned = clean(file, { maxSpeedKmh: 100, jump: null })
     // Compared by position and time: togeojson leaves out a one-point segment, so its indices shift.
-    const key = (p: RefPoint) => `${p.lon},${p.lat},${p.time}`
-    const outliers = new Set(cleaned.dropped.filter((d) => d.reason === 'outlier').map(key))
+    const outliers = outlierKeys(cleaned)
     for (const step of fastSteps) {
       expect(outliers.has(key(flat[step.from]!)) || outliers.has(key(flat[step.to]!))).toBe(true)
     }

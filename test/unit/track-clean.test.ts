@@ -137,6 +137,70 @@ describe('cleanTrack: speed outliers', () => {
   })
 })
 
+describe('cleanTrack: jumps under the maximum', () => {
+  /** A walk north at 1.5 m/s, a fix every `everyS` seconds. */
+  const slowWalk = (n: number, everyS: number) =>
+    Array.from({ length: n }, (_, i) => at(i * everyS, 1.5 * i * everyS))
+
+  it('drops a walking fix thrown 130 m aside for 4 s (117 km/h out and back: under the maximum)', () => {
+    const points = slowWalk(30, 4)
+    points[10] = at(40, 60, 130)
+    expect(
+      ((distance([points[9]!.lon, points[9]!.lat], [points[10]!.lon, points[10]!.lat]) * 1000) / 4) * 3.6,
+    ).toBeGreaterThan(115)
+    const c = cleanTrack(track(points))
+    expect(droppedAs(c, 'outlier')).toEqual([10])
+    expect(c.counts.kept).toBe(29)
+    // judged by the maximum alone, it stays
+    expect(cleanTrack(track(points), { jump: null }).counts.outliers).toBe(0)
+  })
+
+  it('drops a walking fix thrown 80 m ahead in 4 s and the walk goes on from where it was', () => {
+    const points = slowWalk(30, 4)
+    points[12] = at(48, 72 + 80)
+    const c = cleanTrack(track(points))
+    expect(droppedAs(c, 'outlier')).toEqual([12])
+  })
+
+  it('keeps a walk that turns into a 60 km/h drive and back, fixes 4 s apart', () => {
+    const walking = slowWalk(20, 4)
+    const start = 1.5 * 19 * 4
+    const driving = Array.from({ length: 30 }, (_, i) => at(80 + 4 * i, start + (60 / 3.6) * 4 * (i + 1)))
+    const end = start + (60 / 3.6) * 4 * 30
+    const again = Array.from({ length: 20 }, (_, i) => at(200 + 4 * i, end + 1.5 * 4 * (i + 1)))
+    const c = cleanTrack(track([...walking, ...driving, ...again]))
+    expect(c.counts.outliers).toBe(0)
+    expect(c.counts.kept).toBe(70)
+  })
+
+  it('keeps a car at a steady 110 km/h, and one that stops at a light and drives off, fixes 5 s apart', () => {
+    const steady = Array.from({ length: 60 }, (_, i) => at(5 * i, (110 / 3.6) * 5 * i))
+    const c = cleanTrack(track(steady))
+    expect(c.counts.outliers).toBe(0)
+    expect(c.warnings).toEqual([])
+    // 50 km/h, 30 s at a light, 50 km/h again
+    const v = 50 / 3.6
+    const before = Array.from({ length: 12 }, (_, i) => at(5 * i, v * 5 * i))
+    const stop = v * 5 * 11
+    const waiting = Array.from({ length: 6 }, (_, i) => at(60 + 5 * i, stop))
+    const after = Array.from({ length: 12 }, (_, i) => at(90 + 5 * i, stop + v * 5 * (i + 1)))
+    const go = cleanTrack(track([...before, ...waiting, ...after]))
+    expect(go.counts.outliers).toBe(0)
+    expect(go.counts.kept).toBe(30)
+  })
+
+  it('keeps the 1 Hz jitter of a device standing still (fixes scattered within 10 m)', () => {
+    let seed = 7
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1
+    const points = Array.from({ length: 600 }, (_, i) =>
+      at(i, 10 * rand() * Math.SQRT1_2, 10 * rand() * Math.SQRT1_2),
+    )
+    const c = cleanTrack(track(points))
+    expect(c.counts.outliers).toBe(0)
+    expect(c.counts.kept).toBe(600)
+  })
+})
+
 describe('cleanTrack: order, duplicates, accuracy', () => {
   it('sorts by time and counts the points that came out of order', () => {
     const points = walk(10)

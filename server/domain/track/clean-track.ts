@@ -1,6 +1,6 @@
 import type { RawPoint, RawTrack } from './raw-track.js'
 import { haversineM } from './haversine-m.js'
-import { findSpeedOutliers } from './find-speed-outliers.js'
+import { findSpeedOutliers, type JumpOptions } from './find-speed-outliers.js'
 import {
   DROP_DUPLICATE,
   DROP_DUPLICATE_TIME,
@@ -22,6 +22,12 @@ export interface CleanTrackOptions {
   maxOutlierRunPoints?: number
   /** Longest time (seconds) such a cluster may span. Default 300. */
   maxOutlierRunS?: number
+  /**
+   * Jumps under the maximum speed (find-speed-outliers.ts): a step over `factor` times the typical
+   * speed around it (at least `floorKmh`) plus `slackM`. Default 5×, 20 km/h, 50 m, 5 steps each side;
+   * null judges none.
+   */
+  jump?: JumpOptions | null
   /** [minLon, minLat, maxLon, maxLat] of the county, WGS84: a cheap first test for flagging. */
   countyBbox?: readonly [number, number, number, number]
   /** Exact test against the county boundary, for points inside the bbox (or all points without one). */
@@ -36,6 +42,10 @@ export const CLEAN_TRACK_DEFAULTS = {
   // longer than five minutes, is a stretch that happened (or a track that cannot be judged), not noise.
   maxOutlierRunPoints: 10,
   maxOutlierRunS: 300,
+  // A walking patrol (5 km/h) may be thrown 25 km/h × the step's time + 50 m before a step counts as
+  // a jump; a car at 60 km/h, 300 km/h (so only the maximum applies); a device standing still, 20
+  // km/h + 50 m. The 50 m is twice a poor phone fix's error.
+  jump: { factor: 5, floorKmh: 20, slackM: 50, window: 5 },
 } as const
 
 export interface CleanPoint extends RawPoint {
@@ -144,14 +154,20 @@ export function cleanTrack(raw: RawTrack, options: CleanTrackOptions = {}): Clea
   // (d) Judged on what is left, so duplicates and poor fixes cannot hide or create a spike.
   const speeds = findSpeedOutliers(
     items.map((item) => item.point),
-    { maxSpeedKmh: o.maxSpeedKmh, maxRunPoints: o.maxOutlierRunPoints, maxRunS: o.maxOutlierRunS },
+    {
+      maxSpeedKmh: o.maxSpeedKmh,
+      maxRunPoints: o.maxOutlierRunPoints,
+      maxRunS: o.maxOutlierRunS,
+      ...(o.jump && { jump: o.jump }),
+    },
   )
   const outlierSet = new Set(speeds.outliers)
   for (const position of speeds.outliers) drop((items[position] as Item).point, DROP_OUTLIER)
   if (speeds.unresolved.length > 0) {
     const [a, b] = speeds.unresolved[0] as [number, number]
     warnings.push(
-      `${speeds.unresolved.length} consecutive point pairs stay faster than ${o.maxSpeedKmh} km/h because no ` +
+      `${speeds.unresolved.length} consecutive point pairs stay faster than ${o.maxSpeedKmh} km/h, or far faster ` +
+        `than the patrol around them, because no ` +
         `short run of points explains them (kept); the first is between points ` +
         `${(items[a] as Item).point.index} and ${(items[b] as Item).point.index}`,
     )

@@ -1,7 +1,24 @@
 import { speedKmh, type TimedLonLat } from './speed.js'
 
+/**
+ * A jump: a step that covers far more ground than the patrol was covering around it, though under
+ * the maximum (a walking patrol's fix thrown 130 m in 4 s, 117 km/h). Impossible when its length
+ * exceeds `factor` times the typical speed near it (the median of the `window` steps on each side,
+ * not itself), but at least `floorKmh`, over its time, plus `slackM` for the fixes' own error.
+ * A patrol that really speeds up (a walk, then a drive) is fast over many steps, which raises the
+ * median as it goes; what is left at its edge is a stretch no short run explains, kept and reported.
+ */
+export interface JumpOptions {
+  factor: number
+  floorKmh: number
+  slackM: number
+  window: number
+}
+
 export interface SpeedOutlierOptions {
   maxSpeedKmh: number
+  /** jumps under the maximum (JumpOptions); none judged without */
+  jump?: JumpOptions
   /** Most consecutive points that may be dropped together as one bad cluster. */
   maxRunPoints: number
   /** Longest time, in seconds, such a cluster may span. */
@@ -58,6 +75,7 @@ export function findSpeedOutliers(
 
   const at = (i: number): TimedLonLat => points[i] as TimedLonLat
   const speed = (i: number, j: number) => speedKmh(at(i), at(j))
+  const impossible = impossibleStep(points, options)
   const prevOf = (i: number) => prev[i] as number
   const nextOf = (i: number) => next[i] as number
 
@@ -77,8 +95,7 @@ export function findSpeedOutliers(
     for (let i = head; i !== -1; i = nextOf(i)) {
       const j = nextOf(i)
       if (j === -1) break
-      const v = speed(i, j)
-      if (v > options.maxSpeedKmh) steps.push({ a: i, b: j, v })
+      if (impossible(i, j)) steps.push({ a: i, b: j, v: speed(i, j) })
     }
     return steps
   }
@@ -106,7 +123,7 @@ export function findSpeedOutliers(
   const closesAtEnd = (size: number, newEnd: number, onwards: (i: number) => number) => {
     if (aliveCount - size <= size) return false
     const beyond = onwards(newEnd)
-    return beyond === -1 || speed(newEnd, beyond) <= options.maxSpeedKmh
+    return beyond === -1 || !impossible(newEnd, beyond)
   }
 
   /**
@@ -139,7 +156,7 @@ export function findSpeedOutliers(
         const closes =
           before === -1 || after === -1
             ? closesAtEnd(size, before === -1 ? after : before, before === -1 ? nextOf : prevOf)
-            : speed(before, after) <= options.maxSpeedKmh
+            : !impossible(before, after)
         if (!closes) continue
         const run = local.slice(s, s + size)
         const suspicion = suspicionOf(run, a, b)
@@ -179,7 +196,73 @@ export function findSpeedOutliers(
     dirty = touched
   }
 
-  return restoreStretches(points, outliers, options.maxSpeedKmh)
+  return restoreStretches(points, outliers, impossible)
+}
+
+/**
+ * Whether the step from fix i to fix j (positions in `points`, i before j) is impossible: faster than
+ * the maximum, or a jump (JumpOptions) judged by the typical speed around fix i in the track as given.
+ */
+function impossibleStep(
+  points: readonly TimedLonLat[],
+  options: SpeedOutlierOptions,
+): (i: number, j: number) => boolean {
+  const jump = options.jump
+  const typical = jump ? typicalSpeeds(points, jump.window) : undefined
+  return (i, j) => {
+    const a = points[i] as TimedLonLat
+    const b = points[j] as TimedLonLat
+    const v = speedKmh(a, b)
+    if (v > options.maxSpeedKmh) return true
+    if (!jump || !typical) return false
+    const seconds = Math.abs(b.time - a.time) / 1000
+    const metres = (v / 3.6) * seconds
+    // (most steps are within the floor: the typical speed is then not needed)
+    if (metres <= (jump.floorKmh / 3.6) * seconds + jump.slackM) return false
+    const allowedKmh = Math.max(jump.floorKmh, jump.factor * typical(i))
+    return metres > (allowedKmh / 3.6) * seconds + jump.slackM
+  }
+}
+
+/**
+ * The median speed (km/h) of the steps between consecutive fixes within `window` steps on either
+ * side of the step from fix i to fix i + 1, that step left out (so a jump does not raise its own
+ * bar); computed when first asked for.
+ */
+function typicalSpeeds(points: readonly TimedLonLat[], window: number): (i: number) => number {
+  const n = points.length
+  const steps = new Float64Array(Math.max(0, n - 1)).fill(Number.NaN)
+  const known = new Float64Array(n).fill(Number.NaN)
+  const near = new Float64Array(2 * window)
+  const step = (k: number) => {
+    let v = steps[k] as number
+    if (Number.isNaN(v)) steps[k] = v = speedKmh(points[k] as TimedLonLat, points[k + 1] as TimedLonLat)
+    return v
+  }
+  return (i) => {
+    const had = known[i] as number
+    if (!Number.isNaN(had)) return had
+    let m = 0
+    for (let k = Math.max(0, i - window); k <= Math.min(n - 2, i + window); k++) {
+      if (k === i) continue
+      // (insertion into the sorted few)
+      const v = step(k)
+      let at = m++
+      while (at > 0 && (near[at - 1] as number) > v) {
+        near[at] = near[at - 1] as number
+        at--
+      }
+      near[at] = v
+    }
+    const median =
+      m === 0
+        ? 0
+        : m % 2 === 1
+          ? (near[m >> 1] as number)
+          : ((near[m / 2 - 1] as number) + (near[m / 2] as number)) / 2
+    known[i] = median
+    return median
+  }
 }
 
 /**
@@ -191,14 +274,14 @@ export function findSpeedOutliers(
 function restoreStretches(
   points: readonly TimedLonLat[],
   found: readonly number[],
-  maxSpeedKmh: number,
+  impossible: (i: number, j: number) => boolean,
 ): SpeedOutlierResult {
   const n = points.length
   const dropped = new Uint8Array(n)
   for (const i of found) dropped[i] = 1
 
   for (;;) {
-    const unresolved = findRemainingImpossibleSteps(points, dropped, maxSpeedKmh)
+    const unresolved = findRemainingImpossibleSteps(points, dropped, impossible)
     const onFastStep = new Set(unresolved.flat())
     let restored = false
     for (let s = 0; s < n; s++) {
@@ -221,15 +304,13 @@ function restoreStretches(
 function findRemainingImpossibleSteps(
   points: readonly TimedLonLat[],
   dropped: Uint8Array,
-  maxSpeedKmh: number,
+  impossible: (i: number, j: number) => boolean,
 ): Array<[number, number]> {
   const steps: Array<[number, number]> = []
   let last = -1
   for (let i = 0; i < points.length; i++) {
     if (dropped[i]) continue
-    if (last !== -1 && speedKmh(points[last] as TimedLonLat, points[i] as TimedLonLat) > maxSpeedKmh) {
-      steps.push([last, i])
-    }
+    if (last !== -1 && impossible(last, i)) steps.push([last, i])
     last = i
   }
   return steps
