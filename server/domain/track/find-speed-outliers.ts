@@ -35,8 +35,8 @@ export interface SpeedOutlierResult {
 /**
  * Finds the points a track is plausible without, judging the whole track at once.
  *
- * Every pair of consecutive points faster than the maximum is an impossible step, and one of its ends
- * is wrong. Removing a point helps only if the step that replaces it — from the point before to the
+ * Every pair of consecutive points faster than the maximum (or a jump: JumpOptions) is an impossible
+ * step, and one of its ends is wrong. Removing a point helps only if the step that replaces it — from the point before to the
  * point after — is possible; so for each impossible step, fastest first, the smallest run of
  * consecutive points containing one of its ends whose removal leaves a possible step is dropped:
  *
